@@ -1,0 +1,28 @@
+/**
+ * @module db/database — the one database interface the services see, over PGlite (embedded,
+ * default) or a PostgreSQL server (`DATABASE_URL`). Both return the same JavaScript types.
+ */
+
+/** Anything that runs parameterized SQL: the database itself or an open transaction. */
+export interface Queryable {
+  /** Run one parameterized statement and return its rows. Never interpolate values into `sql`. */
+  query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+}
+
+export interface Database extends Queryable {
+  readonly dialect: 'pglite' | 'postgres';
+  /**
+   * Run `fn` in one transaction: committed if it resolves, rolled back if it throws.
+   * @example await db.transaction(async (tx) => { await store.insert(tx, row); await audit.record(tx, event); });
+   */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** Type OIDs whose parsing both adapters pin so that results look the same on both. */
+export const TYPE_OIDS = { int8: 20, date: 1082, numeric: 1700 } as const;
+
+/** int8 as a JavaScript number: our counters stay far below 2^53. */
+export const parseInt8 = (v: string): number => Number(v);
+/** SQL `date` stays a 'YYYY-MM-DD' string: a calendar date has no time zone to shift it. */
+export const parseDate = (v: string): string => v;
