@@ -22,7 +22,6 @@ CREATE TABLE people (
   vendor_id uuid NULL REFERENCES vendors (id),
   time_zone text NOT NULL,
   working_hours jsonb NOT NULL,
-  ssh_public_keys jsonb NOT NULL DEFAULT '[]',
   age_recipient text NULL,
   status text NOT NULL CHECK (status IN ('active', 'suspended', 'offboarded')),
   created_at timestamptz NOT NULL,
@@ -32,6 +31,17 @@ CREATE TABLE people (
   CHECK (kind = 'external' OR vendor_id IS NULL)
 );
 CREATE UNIQUE INDEX people_email_key ON people (lower(email));
+
+-- One row per SSH public key; a key belongs to one person so the SSH gateway can attribute every login.
+CREATE TABLE person_ssh_keys (
+  fingerprint text PRIMARY KEY,
+  person_id uuid NOT NULL REFERENCES people (id),
+  public_key text NOT NULL,
+  key_type text NOT NULL,
+  comment text NULL,
+  added_at timestamptz NOT NULL
+);
+CREATE INDEX person_ssh_keys_person ON person_ssh_keys (person_id);
 
 CREATE TABLE engagements (
   id uuid PRIMARY KEY,

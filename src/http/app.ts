@@ -1,0 +1,73 @@
+/**
+ * @module http/app — assembles the Fastify application: zod validation, authentication, the
+ * permission check, problem+json errors, security headers, OpenAPI, and each module's routes.
+ */
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Logger } from '../core/logger.ts';
+import type { Services } from '../composition.ts';
+import { registerAuditRoutes } from '../modules/audit/audit-routes.ts';
+import { registerTokenRoutes } from '../modules/auth/token-routes.ts';
+import { registerEngagementRoutes } from '../modules/engagements/engagement-routes.ts';
+import { registerPeopleRoutes } from '../modules/people/people-routes.ts';
+import { registerResourceRoutes } from '../modules/resources/resource-routes.ts';
+import { registerVendorRoutes } from '../modules/vendors/vendor-routes.ts';
+import { installAuthentication } from './authenticate.ts';
+import { installOpenApi, serveOpenApiDocument } from './openapi.ts';
+import { installProblemHandlers } from './problem.ts';
+import { installSecurityHeaders } from './security-headers.ts';
+import './fastify-types.ts';
+
+export interface AppOptions {
+  services: Services;
+  logger?: Logger | false;
+  https?: { key: Buffer; cert: Buffer } | undefined;
+  /** Trust X-Forwarded-For from the proxy in front (only with --behind-tls-proxy). */
+  trustProxy?: boolean;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{8,64}$/;
+
+/**
+ * Build the application (not yet listening).
+ * @example const app = await buildApp({ services }); await app.listen({ port: 7443 });
+ */
+export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const base: FastifyServerOptions = {
+    bodyLimit: 1024 * 1024,
+    trustProxy: opts.trustProxy ?? false,
+    // Accept a caller's request id only if it is harmless to log and echo back.
+    genReqId: (req) => {
+      const incoming = req.headers['x-request-id'];
+      return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    },
+    requestIdHeader: false,
+    return503OnClosing: true,
+    ...(opts.logger ? { loggerInstance: opts.logger } : { logger: false }),
+  };
+  // TLS 1.2 is the floor; Node negotiates 1.3 where the client can.
+  const app = (
+    opts.https
+      ? Fastify({ ...base, https: { ...opts.https, minVersion: 'TLSv1.2' } } as FastifyServerOptions)
+      : Fastify(base)
+  ) as unknown as FastifyInstance;
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  const { services } = opts;
+  installProblemHandlers(app, { db: services.db, audit: services.audit });
+  installSecurityHeaders(app, { https: Boolean(opts.https) });
+  installAuthentication(app, services.tokens);
+  await installOpenApi(app);
+
+  app.get('/healthz', { config: { public: true }, schema: { hide: true } }, async () => ({ status: 'ok' }));
+  registerPeopleRoutes(app, services);
+  registerVendorRoutes(app, services);
+  registerEngagementRoutes(app, services);
+  registerResourceRoutes(app, services);
+  registerTokenRoutes(app, services);
+  registerAuditRoutes(app, services);
+  serveOpenApiDocument(app);
+  return app;
+}

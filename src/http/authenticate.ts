@@ -1,0 +1,55 @@
+/**
+ * @module http/authenticate — resolves `Authorization: Bearer pal_…` to an actor for every
+ * /api/v1 route that is not public, then checks the route's permission before validation.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { ForbiddenError, UnauthenticatedError } from '../core/errors.ts';
+import type { RequestOrigin } from '../modules/auth/actor.ts';
+import { isPermitted } from '../modules/auth/permissions.ts';
+import type { TokenService } from '../modules/auth/token-service.ts';
+
+export function originOf(request: FastifyRequest): RequestOrigin {
+  const ua = request.headers['user-agent'];
+  return { ip: request.ip ?? null, userAgent: typeof ua === 'string' ? ua.slice(0, 512) : null, requestId: String(request.id) };
+}
+
+function bearerOf(header: string | undefined): string | null {
+  if (!header) return null;
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return m ? m[1]! : null;
+}
+
+export function installAuthentication(app: FastifyInstance, tokens: TokenService) {
+  app.decorateRequest('actor', null);
+
+  app.addHook('onRequest', async (request) => {
+    const config = request.routeOptions.config;
+    if (config.public) return;
+    // Unknown paths under /api are answered 401 before 404 so that routes are not enumerable.
+    if (!request.url.startsWith('/api/')) return;
+    const token = bearerOf(request.headers.authorization);
+    if (!token) {
+      await tokens.recordFailure(originOf(request), request.headers.authorization ? 'malformed authorization header' : 'no credentials', {
+        route: request.url.split('?')[0],
+      });
+      throw new UnauthenticatedError('send an API token as "Authorization: Bearer pal_…"');
+    }
+    request.actor = await tokens.authenticate(token, originOf(request));
+  });
+
+  app.addHook('preValidation', async (request) => {
+    const { permission, public: isPublic } = request.routeOptions.config;
+    if (isPublic || !request.url.startsWith('/api/')) return;
+    if (!request.actor) throw new UnauthenticatedError('authentication required');
+    if (!permission || !isPermitted(request.actor, permission)) {
+      throw new ForbiddenError(`role '${request.actor.role}' may not use this route`);
+    }
+  });
+
+  // Deny by default: refuse to start with an /api route that names no permission.
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/api/') && !route.config?.public && !route.config?.permission) {
+      throw new Error(`route ${route.method} ${route.url} has no permission`);
+    }
+  });
+}

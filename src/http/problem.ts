@@ -1,0 +1,102 @@
+/**
+ * @module http/problem — the one place errors become RFC 9457 problem+json responses with the
+ * request id. Client errors keep their message; anything unexpected becomes a bare 500.
+ */
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { AppError, ForbiddenError, RateLimitedError, ValidationError, type FieldError } from '../core/errors.ts';
+import type { AuditService } from '../modules/audit/audit-service.ts';
+import type { Database } from '../db/database.ts';
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  instance: string;
+  requestId: string;
+  errors?: FieldError[];
+}
+
+const TITLES: Record<number, string> = {
+  400: 'Invalid request',
+  401: 'Authentication required',
+  403: 'Forbidden',
+  404: 'Not found',
+  405: 'Method not allowed',
+  406: 'Not acceptable',
+  409: 'Conflict',
+  413: 'Request body too large',
+  415: 'Unsupported media type',
+  429: 'Too many requests',
+};
+
+export function problemType(code: string): string {
+  return `urn:palisade:problem:${code}`;
+}
+
+export function sendProblem(request: FastifyRequest, reply: FastifyReply, p: Omit<Problem, 'instance' | 'requestId'>) {
+  const body: Problem = { ...p, instance: request.url.split('?')[0] ?? '/', requestId: String(request.id) };
+  return reply.code(p.status).type('application/problem+json').send(body);
+}
+
+function toProblem(err: FastifyError | Error): Omit<Problem, 'instance' | 'requestId'> | null {
+  if (err instanceof AppError) {
+    return {
+      type: problemType(err.code),
+      title: err.title,
+      status: err.status,
+      detail: err.message,
+      ...(err instanceof ValidationError && err.errors.length > 0 ? { errors: err.errors } : {}),
+    };
+  }
+  if (hasZodFastifySchemaValidationErrors(err)) {
+    const where = (err as FastifyError).validationContext ?? 'body';
+    const errors = err.validation.map((v) => ({
+      path: [where, ...v.instancePath.split('/').filter(Boolean)].join('.'),
+      message: v.message ?? 'invalid',
+    }));
+    return { type: problemType('validation'), title: 'Invalid request', status: 400, detail: `invalid ${where}`, errors };
+  }
+  if (isResponseSerializationError(err)) return null;
+  const status = (err as FastifyError).statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    // Fastify's own client errors (bad JSON, wrong media type, body too large) carry safe messages.
+    return { type: problemType(`http-${status}`), title: TITLES[status] ?? 'Bad request', status, detail: err.message };
+  }
+  return null;
+}
+
+/** Install the error and not-found handlers. Denials (403) are recorded as audit events here. */
+export function installProblemHandlers(app: FastifyInstance, deps: { db: Database; audit: AuditService }) {
+  app.setErrorHandler(async (err: FastifyError, request, reply) => {
+    const problem = toProblem(err);
+    if (!problem) {
+      request.log.error({ err }, 'internal error');
+      return sendProblem(request, reply, {
+        type: problemType('internal'),
+        title: 'Internal error',
+        status: 500,
+        detail: 'the server could not complete the request; quote the request id when reporting it',
+      });
+    }
+    if (err instanceof ForbiddenError && request.actor) {
+      const actor = request.actor;
+      await deps.db
+        .transaction((tx) =>
+          deps.audit.record(tx, actor, {
+            type: 'access.denied',
+            outcome: 'denied',
+            details: { method: request.method, route: request.routeOptions.url ?? request.url, reason: err.message },
+          }),
+        )
+        .catch((e: unknown) => request.log.error({ err: e }, 'could not record denial'));
+    }
+    if (err instanceof RateLimitedError) void reply.header('retry-after', String(err.retryAfterSeconds));
+    return sendProblem(request, reply, problem);
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(request, reply, { type: problemType('not-found'), title: 'Not found', status: 404, detail: 'no such route' }),
+  );
+}

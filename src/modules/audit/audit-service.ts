@@ -1,0 +1,57 @@
+/**
+ * @module audit/audit-service — records audit events in the caller's transaction (the outbox)
+ * and reads them back for admins and auditors.
+ */
+import type { Clock } from '../../core/clock.ts';
+import { newId } from '../../core/ids.ts';
+import { decodeCursor, toPage, type Page } from '../../core/pagination.ts';
+import { ValidationError } from '../../core/errors.ts';
+import type { Database, Queryable } from '../../db/database.ts';
+import type { AnyActor, RequestOrigin } from '../auth/actor.ts';
+import { assertPermitted } from '../auth/permissions.ts';
+import { findEvents, insertEvent } from './audit-store.ts';
+import type { AuditEvent, AuditEventInput, AuditQuery } from './audit-types.ts';
+
+export interface AuditService {
+  /**
+   * Write one event on `tx`, which must be the transaction that makes the change, so that the
+   * change and its event commit together or not at all.
+   * @example await audit.record(tx, actor, { type: 'vendor.created', outcome: 'success', target: { type: 'vendor', id } });
+   */
+  record(tx: Queryable, actor: AnyActor | RequestOrigin, event: AuditEventInput): Promise<string>;
+  list(actor: AnyActor, query: AuditQuery): Promise<Page<AuditEvent>>;
+}
+
+export function createAuditService(deps: { db: Database; clock: Clock }): AuditService {
+  return {
+    async record(tx, actor, event) {
+      const id = newId();
+      const person = 'kind' in actor && actor.kind === 'person' ? actor : null;
+      await insertEvent(tx, {
+        id,
+        occurredAt: deps.clock.now(),
+        type: event.type,
+        outcome: event.outcome,
+        actorId: person?.personId ?? null,
+        actorHandle: person ? person.handle : 'kind' in actor && actor.kind === 'system' ? 'system' : null,
+        actorRole: person?.role ?? null,
+        actorIp: actor.ip,
+        actorUserAgent: actor.userAgent,
+        targetType: event.target?.type ?? null,
+        targetId: event.target?.id ?? null,
+        engagementId: event.engagementId ?? null,
+        requestId: actor.requestId,
+        details: event.details ?? {},
+      });
+      return id;
+    },
+
+    async list(actor, query) {
+      assertPermitted(actor, 'audit.read');
+      const after = query.cursor === undefined ? null : decodeCursor(query.cursor);
+      if (after !== null && typeof after !== 'number') throw new ValidationError('invalid cursor');
+      const rows = await findEvents(deps.db, query, after);
+      return toPage(rows, query.limit, (e) => e.seq);
+    },
+  };
+}

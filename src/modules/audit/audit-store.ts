@@ -1,0 +1,92 @@
+/** @module audit/audit-store — SQL for the audit-event outbox. */
+import type { Queryable } from '../../db/database.ts';
+import type { AuditEvent, AuditQuery, Outcome } from './audit-types.ts';
+
+export interface AuditRow {
+  id: string;
+  occurredAt: Date;
+  type: string;
+  outcome: Outcome;
+  actorId: string | null;
+  actorHandle: string | null;
+  actorRole: string | null;
+  actorIp: string | null;
+  actorUserAgent: string | null;
+  targetType: string | null;
+  targetId: string | null;
+  engagementId: string | null;
+  requestId: string | null;
+  details: Record<string, unknown>;
+}
+
+/** Insert one event. Must run on the same transaction as the change it describes. */
+export async function insertEvent(q: Queryable, e: AuditRow): Promise<void> {
+  await q.query(
+    `INSERT INTO audit_events (id, occurred_at, type, outcome, actor_id, actor_handle, actor_role, actor_ip,
+       actor_user_agent, target_type, target_id, engagement_id, request_id, details)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+    [
+      e.id, e.occurredAt, e.type, e.outcome, e.actorId, e.actorHandle, e.actorRole, e.actorIp,
+      e.actorUserAgent, e.targetType, e.targetId, e.engagementId, e.requestId, JSON.stringify(e.details),
+    ],
+  );
+}
+
+interface DbRow {
+  seq: number;
+  id: string;
+  occurred_at: Date;
+  type: string;
+  outcome: Outcome;
+  actor_id: string | null;
+  actor_handle: string | null;
+  actor_role: string | null;
+  actor_ip: string | null;
+  actor_user_agent: string | null;
+  target_type: string | null;
+  target_id: string | null;
+  engagement_id: string | null;
+  request_id: string | null;
+  details: Record<string, unknown>;
+}
+
+function toEvent(r: DbRow): AuditEvent {
+  return {
+    seq: r.seq,
+    id: r.id,
+    occurredAt: r.occurred_at,
+    type: r.type,
+    outcome: r.outcome,
+    actor: { id: r.actor_id, handle: r.actor_handle, role: r.actor_role, ip: r.actor_ip, userAgent: r.actor_user_agent },
+    target: { type: r.target_type, id: r.target_id },
+    engagementId: r.engagement_id,
+    requestId: r.request_id,
+    details: r.details,
+  };
+}
+
+/** Events matching the filters in outbox order, `limit + 1` rows (for the next-page check). */
+export async function findEvents(q: Queryable, f: AuditQuery, afterSeq: number | null): Promise<AuditEvent[]> {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const add = (clause: string, value: unknown) => {
+    params.push(value);
+    where.push(clause.replace('?', `$${params.length}`));
+  };
+  if (f.type?.endsWith('.*')) add('type LIKE ?', f.type.slice(0, -1).replace(/[%_\\]/g, '\\$&') + '%');
+  else if (f.type) add('type = ?', f.type);
+  if (f.actorId) add('actor_id = ?', f.actorId);
+  if (f.targetType) add('target_type = ?', f.targetType);
+  if (f.targetId) add('target_id = ?', f.targetId);
+  if (f.engagementId) add('engagement_id = ?', f.engagementId);
+  if (f.outcome) add('outcome = ?', f.outcome);
+  if (f.since) add('occurred_at >= ?', new Date(f.since));
+  if (f.until) add('occurred_at < ?', new Date(f.until));
+  if (afterSeq !== null) add('seq > ?', afterSeq);
+  params.push(f.limit + 1);
+  const rows = await q.query<DbRow>(
+    `SELECT * FROM audit_events ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY seq LIMIT $${params.length}`,
+    params,
+  );
+  return rows.map(toEvent);
+}

@@ -1,0 +1,47 @@
+/**
+ * @module auth/permissions — the one table of which role may do what. Deny by default: a permission
+ * not listed here is granted to nobody. Services call `assertPermitted`; the HTTP layer checks the
+ * route's permission before validation, so a caller without the role learns nothing from the schema.
+ */
+import { ForbiddenError } from '../../core/errors.ts';
+import type { AnyActor, Role } from './actor.ts';
+
+export const PERMISSIONS = {
+  'me.read': ['admin', 'approver', 'auditor', 'developer'],
+  'me.update': ['admin', 'approver', 'auditor', 'developer'],
+  'tokens.self': ['admin', 'approver', 'auditor', 'developer'],
+  'tokens.manage': ['admin'],
+  'people.read': ['admin', 'approver', 'auditor'],
+  'people.write': ['admin'],
+  'vendors.read': ['admin', 'approver', 'auditor'],
+  'vendors.write': ['admin'],
+  /** Developers read only the engagements they are on; the service filters. */
+  'engagements.read': ['admin', 'approver', 'auditor', 'developer'],
+  'engagements.write': ['admin'],
+  'resources.read': ['admin', 'approver', 'auditor'],
+  'resources.write': ['admin'],
+  'audit.read': ['admin', 'auditor'],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+/** Roles that hold `permission`. */
+export function rolesFor(permission: Permission): readonly Role[] {
+  return PERMISSIONS[permission];
+}
+
+/** True when the actor's role holds the permission. The system actor holds every permission. */
+export function isPermitted(actor: AnyActor, permission: Permission): boolean {
+  if (actor.kind === 'system') return true;
+  return (PERMISSIONS[permission] as readonly Role[]).includes(actor.role);
+}
+
+/**
+ * Throw ForbiddenError unless the actor's role holds the permission.
+ * @example assertPermitted(actor, 'people.write');
+ */
+export function assertPermitted(actor: AnyActor, permission: Permission): void {
+  if (!isPermitted(actor, permission)) {
+    throw new ForbiddenError(`role '${actor.kind === 'person' ? actor.role : 'system'}' may not ${permission}`);
+  }
+}

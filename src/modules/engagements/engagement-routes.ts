@@ -1,0 +1,5 @@
+/** @module engagements/engagement-routes — placeholder until the module is written. */
+import type { FastifyInstance } from 'fastify';
+import type { Services } from '../../composition.ts';
+
+export function registerEngagementRoutes(_app: FastifyInstance, _services: Services) {}

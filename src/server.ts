@@ -1,0 +1,72 @@
+/**
+ * @module server — `palisade serve`: open the database, bootstrap on first start, listen,
+ * print the URL, and shut down gracefully on SIGTERM/SIGINT.
+ */
+import { readFile } from 'node:fs/promises';
+import type { FastifyInstance } from 'fastify';
+import { bootstrapFirstAdmin } from './bootstrap.ts';
+import { systemClock } from './core/clock.ts';
+import { plainHttpRefusal, type ServerConfig } from './core/config.ts';
+import { createLogger } from './core/logger.ts';
+import { createServices, type Services } from './composition.ts';
+import type { Database } from './db/database.ts';
+import { openDatabase } from './db/open.ts';
+import { buildApp } from './http/app.ts';
+
+export interface RunningServer {
+  url: string;
+  app: FastifyInstance;
+  services: Services;
+  close(): Promise<void>;
+}
+
+/** Refuse plain HTTP on a network address before touching the database. */
+export class StartupRefusal extends Error {}
+
+/**
+ * Start Palisade. Human messages (URL, first admin token) go to `out`; JSON logs to stdout.
+ * @example const s = await startServer(loadConfig({}, process.env), process.stdout);
+ */
+export async function startServer(cfg: ServerConfig, out: NodeJS.WritableStream): Promise<RunningServer> {
+  const refusal = plainHttpRefusal(cfg);
+  if (refusal) throw new StartupRefusal(refusal);
+  const https = cfg.tlsCertFile && cfg.tlsKeyFile
+    ? { cert: await readFile(cfg.tlsCertFile), key: await readFile(cfg.tlsKeyFile) }
+    : undefined;
+  const logger = createLogger(cfg.logLevel);
+  const db: Database = await openDatabase({ dataDir: cfg.dataDir, databaseUrl: cfg.databaseUrl });
+  let app: FastifyInstance | undefined;
+  try {
+    const services = createServices({ db, clock: systemClock });
+    const first = await bootstrapFirstAdmin(services, cfg.bootstrapToken);
+    app = await buildApp({ services, logger, https, trustProxy: cfg.behindTlsProxy });
+    await app.listen({ host: cfg.host, port: cfg.port });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : cfg.port;
+    const host = cfg.host.includes(':') ? `[${cfg.host}]` : cfg.host;
+    const url = `${https ? 'https' : 'http'}://${host}:${port}`;
+    if (first) {
+      out.write(
+        first.token
+          ? `\nFirst start: created the admin "${first.handle}". Their API token, shown this once — store it now:\n\n    ${first.token}\n\n` +
+            `Use it with: export PALISADE_URL=${url} PALISADE_TOKEN=<token>\n\n`
+          : `\nFirst start: created the admin "${first.handle}" with the token from PALISADE_BOOTSTRAP_TOKEN.\n\n`,
+      );
+    }
+    out.write(`Palisade listening on ${url} (database: ${db.dialect === 'pglite' ? `embedded, ${cfg.dataDir}` : 'PostgreSQL'})\n`);
+    const running = app;
+    return {
+      url,
+      app: running,
+      services,
+      close: async () => {
+        await running.close();
+        await db.close();
+      },
+    };
+  } catch (err) {
+    await app?.close().catch(() => undefined);
+    await db.close().catch(() => undefined);
+    throw err;
+  }
+}
