@@ -73,8 +73,8 @@ function rsaModulusBits(blob: Buffer): number {
  */
 export function parseSshPublicKey(line: string): SshPublicKey | string {
   const trimmed = line.trim();
-  if (trimmed.length > 16_384 || /[\r\n]/.test(trimmed)) return 'not a single-line OpenSSH public key';
   if (/PRIVATE KEY/.test(trimmed)) return 'this is a private key: send only the public key (the .pub file)';
+  if (trimmed.length > 16_384 || /[\r\n]/.test(trimmed)) return 'not a single-line OpenSSH public key';
   const parsed = ssh2.utils.parseKey(trimmed);
   if (parsed instanceof Error || Array.isArray(parsed)) return 'not an OpenSSH public key';
   if (parsed.isPrivateKey()) return 'this is a private key: send only the public key (the .pub file)';
