@@ -1,0 +1,179 @@
+/** @module audit/tlog/bundle-scan — one streaming pass over events.jsonl and leaf-hashes.bin: leaf hashes, roots at checkpoint sizes, syntax problems. */
+import { closeSync, existsSync, openSync, readSync } from 'node:fs';
+import { join } from 'node:path';
+import { BUNDLE_FILES } from './bundle.ts';
+import { CompactRange } from './compact-range.ts';
+import { decodeEntry } from './entry.ts';
+import { HASH_SIZE, hashesEqual, hashLeaf } from './merkle-hash.ts';
+
+/** What one pass found. Roots are RFC 9162 §2.1.1 MTHs of the first `size` leaves. */
+export interface ScanResult {
+  /** Lines in events.jsonl. */
+  readonly eventCount: number;
+  /** Hashes in leaf-hashes.bin, or undefined when the file is absent or not a multiple of 32 bytes. */
+  readonly recordedCount: number | undefined;
+  /** Root over the hashes of the event lines, at each requested size ≤ eventCount. */
+  readonly eventRoots: ReadonlyMap<number, Uint8Array>;
+  /** Root over the recorded leaf hashes, at each requested size ≤ recordedCount. */
+  readonly recordedRoots: ReadonlyMap<number, Uint8Array>;
+  /** Lines that are not a canonical entry (first 100), 0-based line numbers. */
+  readonly malformed: readonly { line: number; message: string }[];
+  readonly malformedCount: number;
+  /** Some line's `index` field differs from its position. */
+  readonly indexAnomaly: boolean;
+  /** Some line's hash differs from the recorded hash at its position. */
+  readonly hashAnomaly: boolean;
+  /** The file does not end in a newline (its last line was still read). */
+  readonly missingFinalNewline: boolean;
+}
+
+/** Called for each line during a scan (used by the diagnosis pass). */
+export type LineVisitor = (line: number, claimedIndex: number | undefined, leafHash: Uint8Array) => void;
+
+const MAX_LISTED = 100;
+const CHUNK = 4 << 20;
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Sequential reader of 32-byte hashes from leaf-hashes.bin. */
+class RecordedHashes {
+  readonly #fd: number;
+  readonly #buf = Buffer.alloc(HASH_SIZE * 32768);
+  #len = 0;
+  #pos = 0;
+  constructor(path: string) {
+    this.#fd = openSync(path, 'r');
+  }
+  /** The next hash (a view valid until the next call), or undefined at the end. */
+  next(): Uint8Array | undefined {
+    if (this.#pos + HASH_SIZE > this.#len) {
+      const rest = this.#len - this.#pos;
+      this.#buf.copy(this.#buf, 0, this.#pos, this.#len);
+      this.#len = rest + readSync(this.#fd, this.#buf, rest, this.#buf.length - rest, null);
+      this.#pos = 0;
+      if (this.#len < HASH_SIZE) return undefined;
+    }
+    const h = this.#buf.subarray(this.#pos, this.#pos + HASH_SIZE);
+    this.#pos += HASH_SIZE;
+    return h;
+  }
+  close(): void {
+    closeSync(this.#fd);
+  }
+}
+
+function recordedCountOf(path: string): number | undefined {
+  if (!existsSync(path)) return undefined;
+  const fd = openSync(path, 'r');
+  try {
+    let total = 0;
+    const buf = Buffer.alloc(1 << 20);
+    for (let n = readSync(fd, buf); n > 0; n = readSync(fd, buf)) total += n;
+    return total % HASH_SIZE === 0 ? total / HASH_SIZE : undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Streams a bundle's events once (O(log n) memory for the tree, via {@link CompactRange}) and
+ * returns the roots at the requested sizes, for both the events and the recorded leaf hashes.
+ *
+ * @example
+ * const scan = await scanBundle(dir, [1000, 2000]);
+ * scan.eventRoots.get(2000)
+ */
+export async function scanBundle(dir: string, sizes: readonly number[], visit?: LineVisitor): Promise<ScanResult> {
+  const wanted = new Set(sizes);
+  const eventRange = new CompactRange();
+  const recordedRange = new CompactRange();
+  const eventRoots = new Map<number, Uint8Array>();
+  const recordedRoots = new Map<number, Uint8Array>();
+  if (wanted.has(0)) {
+    eventRoots.set(0, eventRange.root());
+    recordedRoots.set(0, recordedRange.root());
+  }
+  const recordedPath = join(dir, BUNDLE_FILES.leafHashes);
+  const recordedCount = recordedCountOf(recordedPath);
+  const recorded = recordedCount === undefined ? undefined : new RecordedHashes(recordedPath);
+  const malformed: { line: number; message: string }[] = [];
+  let malformedCount = 0;
+  let indexAnomaly = false;
+  let hashAnomaly = false;
+  let line = 0;
+
+  const takeRecorded = (): Uint8Array | undefined => {
+    const h = recorded?.next();
+    if (h !== undefined) {
+      recordedRange.append(h);
+      if (wanted.has(recordedRange.size)) recordedRoots.set(recordedRange.size, recordedRange.root());
+    }
+    return h;
+  };
+
+  const onLine = (buf: Buffer, start: number, end: number): void => {
+    const bytes = buf.subarray(start, end);
+    const leaf = hashLeaf(bytes);
+    eventRange.append(leaf);
+    if (wanted.has(eventRange.size)) eventRoots.set(eventRange.size, eventRange.root());
+    let claimed: number | undefined;
+    try {
+      const text = buf.toString('utf8', start, end);
+      // toString() replaces bad UTF-8 with U+FFFD silently; only then pay for a strict decode.
+      if (text.includes('\ufffd')) strictUtf8.decode(bytes);
+      claimed = decodeEntry(text).index;
+    } catch (err) {
+      malformedCount++;
+      if (malformed.length < MAX_LISTED) malformed.push({ line, message: err instanceof TypeError ? 'invalid UTF-8' : (err as Error).message });
+    }
+    if (claimed !== line) indexAnomaly = true;
+    const r = takeRecorded();
+    if (r !== undefined && !hashesEqual(r, leaf)) hashAnomaly = true;
+    visit?.(line, claimed, leaf);
+    line++;
+  };
+
+  const fd = openSync(join(dir, BUNDLE_FILES.events), 'r');
+  let missingFinalNewline = false;
+  try {
+    let buf = Buffer.alloc(CHUNK);
+    let len = 0;
+    for (;;) {
+      if (len === buf.length) {
+        const grown = Buffer.alloc(buf.length * 2); // a line longer than the buffer
+        buf.copy(grown, 0, 0, len);
+        buf = grown;
+      }
+      const n = readSync(fd, buf, len, buf.length - len, null);
+      if (n === 0) break;
+      len += n;
+      let start = 0;
+      for (let nl = buf.indexOf(0x0a, start); nl !== -1 && nl < len; nl = buf.indexOf(0x0a, start)) {
+        onLine(buf, start, nl);
+        start = nl + 1;
+      }
+      buf.copy(buf, 0, start, len);
+      len -= start;
+      await new Promise<void>((resolve) => setImmediate(resolve)); // stay responsive between chunks
+    }
+    if (len > 0) {
+      missingFinalNewline = true;
+      onLine(buf, 0, len);
+    }
+    // Recorded hashes beyond the last event still tell what the log held (e.g. after truncation).
+    while (takeRecorded() !== undefined);
+  } finally {
+    closeSync(fd);
+    recorded?.close();
+  }
+  return {
+    eventCount: line,
+    recordedCount,
+    eventRoots,
+    recordedRoots,
+    malformed,
+    malformedCount,
+    indexAnomaly,
+    hashAnomaly,
+    missingFinalNewline,
+  };
+}
