@@ -18,6 +18,8 @@ export const PERMISSIONS = {
   /** Developers read only the engagements they are on; the service filters. */
   'engagements.read': ['admin', 'approver', 'auditor', 'developer'],
   'engagements.write': ['admin'],
+  /** Row-level, checked in the service: see every engagement, not only the ones you are on. */
+  'engagements.read.all': ['admin', 'approver', 'auditor'],
   'resources.read': ['admin', 'approver', 'auditor'],
   'resources.write': ['admin'],
   'audit.read': ['admin', 'auditor'],
