@@ -50,5 +50,5 @@ export function defineRule(spec: RuleSpec): Rule {
 export const PLACEHOLDER_VALUES: readonly RegExp[] = [
   /^\$\{[^}]*\}$|^\$\{\{.*\}\}$|^\{\{.*\}\}$|^%[A-Za-z_]+%$|^<[^>]*>$|^\$[A-Za-z_][A-Za-z0-9_]*$|^\{[A-Za-z_]*\}$|^%\([a-z_]+\)s$/,
   /^(.)\1*$/,
-  /example|sample|placeholder|dummy|changeme|change[_-]?me|your[_-]|redacted|xxxx|\*\*\*|not[_-]?a[_-]?real|fake|replace[_-]?(?:me|with)|insert[_-]|todo|fixme|_here\b|here$/i,
+  /example|sample|placeholder|dummy|changeme|change[_-]?me|your[_-]|redacted|xxxx|\*\*\*|not[_-]?a[_-]?real|fake|replace[_-]?(?:me|with)|insert[_-]|todo|fixme|_here\b|here$|\.{3}|\u2026|<[^>]+>/i,
 ];

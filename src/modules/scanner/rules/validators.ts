@@ -1,16 +1,16 @@
 /** @module scanner/rules/validators — structure checks on candidate secrets, used to drop look-alikes. */
 
 /**
- * True when the string mixes at least `classes` of: lower case, upper case, digits, other characters.
- * Real keys and passwords do; identifiers and English words usually do not.
+ * True when the string mixes at least `classes` of: lower case, upper case, digits. Real keys and
+ * passwords do; identifiers (`my_service_token`) and words usually do not, punctuation or not.
  * @example mixesCharacterClasses('hunter2', 2) // true
+ * @example mixesCharacterClasses('not_a_secret', 2) // false
  */
 export function mixesCharacterClasses(text: string, classes: number): boolean {
   let n = 0;
   if (/[a-z]/.test(text)) n++;
   if (/[A-Z]/.test(text)) n++;
   if (/[0-9]/.test(text)) n++;
-  if (/[^A-Za-z0-9]/.test(text)) n++;
   return n >= classes;
 }
 
@@ -43,5 +43,5 @@ export function isBasicAuthCredential(encoded: string): boolean {
 
 /** True when a value looks like code rather than a literal (camelCase identifiers, dotted paths, calls). */
 export function looksLikeCode(value: string): boolean {
-  return /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+(?:\(\)?)?$/.test(value) || /^[a-z]+(?:[A-Z][a-z0-9]*)+$/.test(value) || value.includes('(');
+  return /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+(?:\(\)?)?$/.test(value) || /^[a-z]{2,}(?:[A-Z][a-z]{2,}[0-9]{0,2})+$/.test(value) || value.includes('(');
 }

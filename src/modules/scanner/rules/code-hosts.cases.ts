@@ -1,0 +1,42 @@
+/** @module scanner/rules/code-hosts.cases — examples for code hosts, registries and developer platforms. */
+import type { RuleCases } from '../testing/rule-cases.ts';
+
+export const codeHostCases: RuleCases[] = [
+  {
+    rule: 'github-pat',
+    positive: [{ text: 'git clone https://x-access-token:«ghp_{alnum:36}»@github.com/acme/app.git', path: 'scripts/clone.sh' }, 'GITHUB_TOKEN: «ghp_{alnum:36}»'],
+    negative: ['GITHUB_TOKEN: ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx', 'GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}'],
+  },
+  { rule: 'github-oauth-token', positive: ['oauth_token: «gho_{alnum:36}»'], negative: ['# gho_ tokens are OAuth tokens'] },
+  { rule: 'github-app-token', positive: ['installation: «ghs_{alnum:36}»', 'user: «ghu_{alnum:36}»'], negative: ['prefix: ghs_'] },
+  { rule: 'github-refresh-token', positive: ['refresh: «ghr_{alnum:76}»'], negative: ['refresh: ghr_<refresh-token>'] },
+  { rule: 'github-fine-grained-pat', positive: ['GH_PAT=«github_pat_{alnum:22}_{alnum:59}»'], negative: ['GH_PAT=github_pat_...'] },
+  { rule: 'gitlab-pat', positive: ['GITLAB_TOKEN: «glpat-{b64url:20}»', { text: 'token = "«glpat-{b64url:27}.01.{lalnum:9}»"', path: 'ci.toml' }], negative: ['GITLAB_TOKEN: glpat-xxxxxxxxxxxxxxxxxxxx'] },
+  { rule: 'gitlab-pipeline-trigger-token', positive: ['curl -F token=«glptt-{hex:40}» -F ref=main https://gitlab.example.com/api/v4/projects/1/trigger/pipeline'], negative: ['token: glptt-<trigger token>'] },
+  { rule: 'gitlab-runner-registration-token', positive: ['registration-token: «GR1348941{b64url:20}»'], negative: ['registration-token: GR1348941'] },
+  { rule: 'gitlab-runner-token', positive: [{ text: '[[runners]]\n  token = "«glrt-{b64url:20}»"', path: 'config.toml' }], negative: ['token: glrt-REDACTED'] },
+  { rule: 'gitlab-deploy-token', positive: ['DEPLOY_TOKEN: «gldt-{b64url:20}»'], negative: ['DEPLOY_TOKEN: gldt-'] },
+  { rule: 'bitbucket-app-password', positive: ['BITBUCKET_APP_PASSWORD: «ATBB{alnum:24}{HEX:8}»'], negative: ['password: ATBB'] },
+  { rule: 'bitbucket-client-secret', positive: ['BITBUCKET_CLIENT_SECRET: «{alnum:32}»'], negative: ['BITBUCKET_CLIENT_SECRET: ${BITBUCKET_CLIENT_SECRET}'] },
+  { rule: 'atlassian-api-token', positive: ['JIRA_API_TOKEN: «ATATT3xFfGF0{b64url:170}={HEX:8}»'], negative: ['JIRA_API_TOKEN: ATATT3-placeholder'] },
+  { rule: 'npm-access-token', positive: ['NPM_TOKEN: «npm_{alnum:36}»'], negative: ['NPM_TOKEN: npm_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX'] },
+  {
+    rule: 'npmrc-auth-token',
+    positive: [{ text: '//registry.npmjs.org/:_authToken=«{uuid}»', path: '.npmrc' }, { text: '//npm.pkg.github.com/:_authToken=«{b64url:40}»', path: '.npmrc' }],
+    negative: [{ text: '//registry.npmjs.org/:_authToken=${NPM_TOKEN}', path: '.npmrc' }],
+  },
+  { rule: 'pypi-upload-token', positive: [{ text: '[pypi]\nusername = __token__\npassword = «pypi-AgEIcHlwaS5vcmc{b64url:70}»', path: '.pypirc' }], negative: [{ text: '[pypi]\nusername = __token__\npassword = pypi-<token>', path: '.pypirc' }] },
+  { rule: 'docker-hub-token', positive: ['echo «dckr_pat_{b64url:27}» | docker login -u acme --password-stdin'], negative: ['# create a dckr_pat_ token in Docker Hub'] },
+  { rule: 'rubygems-api-key', positive: [{ text: '---\n:rubygems_api_key: «rubygems_{hex:48}»', path: '.gem/credentials' }], negative: ['# rubygems_ keys are 48 hex characters'] },
+  { rule: 'nuget-api-key', positive: ['dotnet nuget push pkg.nupkg --api-key «oy2{lalnum:43}»'], negative: ['dotnet nuget push pkg.nupkg --api-key $NUGET_KEY'] },
+  { rule: 'crates-io-token', positive: [{ text: '[registry]\ntoken = "«cio{alnum:32}»"', path: '.cargo/credentials.toml' }], negative: ['the word precious contains cio'] },
+  { rule: 'hugging-face-token', positive: ['HF_TOKEN: «hf_{letters:34}»'], negative: ['from hf_hub import download'] },
+  { rule: 'openai-api-key', positive: ['OPENAI_API_KEY: «sk-proj-{b64url:74}T3BlbkFJ{b64url:74}»', 'OPENAI_API_KEY: «sk-{alnum:20}T3BlbkFJ{alnum:20}»'], negative: ['OPENAI_API_KEY: sk-...'] },
+  { rule: 'anthropic-api-key', positive: ['ANTHROPIC_API_KEY: «sk-ant-api03-{b64url:93}AA»'], negative: ['ANTHROPIC_API_KEY: sk-ant-api03-...'] },
+  { rule: 'sonarqube-token', positive: ['sonar.token=«sqp_{hex:40}»'], negative: ['sonar.token=${SONAR_TOKEN}'] },
+  { rule: 'jfrog-api-key', positive: ['ARTIFACTORY_API_KEY: «AKCp{alnum:69}»'], negative: ['ARTIFACTORY_API_KEY: AKCp...'] },
+  { rule: 'postman-api-key', positive: ['POSTMAN_API_KEY: «PMAK-{hex:24}-{hex:34}»'], negative: ['POSTMAN_API_KEY: PMAK-<key>'] },
+  { rule: 'buildkite-token', positive: ['BUILDKITE_API_TOKEN: «bkua_{hex:40}»'], negative: ['BUILDKITE_API_TOKEN: bkua_'] },
+  { rule: 'grafana-service-account-token', positive: ['GRAFANA_TOKEN: «glsa_{alnum:32}_{hex:8}»'], negative: ['GRAFANA_TOKEN: glsa_'] },
+  { rule: 'grafana-cloud-token', positive: ['GRAFANA_CLOUD_TOKEN: «glc_{b64:120}»'], negative: ['GRAFANA_CLOUD_TOKEN: glc_...'] },
+];
