@@ -1,20 +1,35 @@
 /** @module cli/main — the `palisade` command: dispatches to one module per command group. */
-import { runServe } from './serve.ts';
 
 const HELP = `palisade — security control plane for external developers
 
 Usage: palisade <command> [options]
 
   serve                 start the server (palisade serve --help)
+  me | whoami           who the token in PALISADE_TOKEN belongs to
+  people                members and external developers: list, get, create, update, offboard
+  resource              resources: list, get, create, update, retire
+  token                 API tokens: create, list, revoke; generate (offline)
+  audit                 the audit log: events
 
 Client commands talk to a running server: set PALISADE_URL and PALISADE_TOKEN.
+Each takes --json for scripts and --help for its options. Exit codes: 0 ok, 1 error from the
+server, 2 usage error, 3 server unreachable.
 `;
 
 type Io = { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream; stdin: NodeJS.ReadableStream };
 type Command = (argv: string[], io: Io) => Promise<number>;
 
+// Each group is imported only when used, so client commands do not load the server.
 const COMMANDS: Record<string, Command> = {
-  serve: runServe,
+  serve: async (argv, io) => (await import('./serve.ts')).runServe(argv, io),
+  me: async (argv, io) => (await import('./people.ts')).runMeCommand(argv, io),
+  whoami: async (argv, io) => (await import('./people.ts')).runMeCommand(argv, io),
+  people: async (argv, io) => (await import('./people.ts')).runPeopleCommand(argv, io),
+  resource: async (argv, io) => (await import('./resources.ts')).runResourceCommand(argv, io),
+  resources: async (argv, io) => (await import('./resources.ts')).runResourceCommand(argv, io),
+  token: async (argv, io) => (await import('./tokens.ts')).runTokenCommand(argv, io),
+  tokens: async (argv, io) => (await import('./tokens.ts')).runTokenCommand(argv, io),
+  audit: async (argv, io) => (await import('./audit.ts')).runAuditCommand(argv, io),
 };
 
 /** Run the CLI and return its exit code. */
@@ -24,7 +39,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     io.stdout.write(HELP);
     return name ? 0 : 2;
   }
-  const command = COMMANDS[name];
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!command) {
     io.stderr.write(`unknown command: ${name}\n\n${HELP}`);
     return 2;

@@ -36,6 +36,12 @@ describe('creating a resource', () => {
     expect(event?.details).toMatchObject({ name: 'payments/api', kind: 'git_repository', ownerId: owner.id });
   });
 
+  it('refuses terminal escape sequences in the description', async () => {
+    const res = await create({ name: 'escapes', description: 'red \u001b[31m text' });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().errors[0].path).toBe('body.description');
+  });
+
   it('refuses a name that is taken, even by a retired resource', async () => {
     expect((await create({ name: 'payments/api' })).statusCode).toBe(409);
   });

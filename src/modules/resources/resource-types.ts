@@ -31,7 +31,13 @@ export const labelsSchema = z
   })
   .describe('key → value; keys like Kubernetes label keys (lowercase, ≤ 63 characters), values ≤ 200 characters, at most 50 labels');
 
-const description = z.string().trim().max(2000).nullable();
+// Newlines and tabs are fine in a description; other control characters could rewrite a terminal.
+const description = z
+  .string()
+  .trim()
+  .max(2000)
+  .regex(/^[^\u0000-\u0008\u000b-\u001f\u007f-\u009f]*$/, 'control characters other than newline and tab are not allowed')
+  .nullable();
 
 export const resourceSchema = z.object({
   id: z.uuid(),
