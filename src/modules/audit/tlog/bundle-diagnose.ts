@@ -33,7 +33,7 @@ export interface DiagnosisInput {
  * @example
  * const first = await diagnoseEvents({ dir, signedSize: 2000, signedCheckpoint: 'checkpoints/2000.note', authenticatedRecorded: 2000 }, problems);
  */
-export async function diagnoseEvents(input: DiagnosisInput, problems: ProblemList): Promise<number> {
+export async function diagnoseEvents(input: DiagnosisInput, problems: ProblemList): Promise<{ firstAffected: number; malformed: { line: number; message: string }[]; malformedCount: number }> {
   const { dir, signedSize, authenticatedRecorded } = input;
   const recorded = authenticatedRecorded > 0 ? readFileSync(join(dir, BUNDLE_FILES.leafHashes)) : undefined;
   const seen = new Uint8Array(signedSize);
@@ -48,7 +48,7 @@ export async function diagnoseEvents(input: DiagnosisInput, problems: ProblemLis
     if (i < firstAffected) firstAffected = i;
   };
 
-  const scan = await scanBundle(dir, [], (line, claimed, leaf) => {
+  const scan = await scanBundle(dir, [], { strict: true, visit: (line, claimed, leaf) => {
     const lineNo = line + 1;
     if (claimed === undefined) {
       affect(line);
@@ -75,7 +75,7 @@ export async function diagnoseEvents(input: DiagnosisInput, problems: ProblemLis
     if (claimed > maxSeen) maxSeen = claimed;
     order.push(claimed);
     orderLines.push(lineNo);
-  });
+  } });
 
   // An unreadable line most plausibly is the event of its own position: not also "removed".
   for (const line of malformedLines) {
@@ -128,5 +128,5 @@ export async function diagnoseEvents(input: DiagnosisInput, problems: ProblemLis
       message: `${unsignedCount} event(s) from line ${firstUnsignedLine} are beyond the latest signed checkpoint (${signedSize})`,
     });
   }
-  return firstAffected;
+  return { firstAffected, malformed: [...scan.malformed], malformedCount: scan.malformedCount };
 }

@@ -54,10 +54,25 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 function exactKeys(v: Record<string, unknown>, keys: readonly string[], path: string): void {
-  const got = Object.keys(v).sort();
-  if (got.length !== keys.length || got.some((k, i) => k !== keys[i])) {
-    invalid(path, `must have exactly the fields ${keys.join(', ')}`);
+  // Count plus membership instead of sorting: this runs for every event the verifier reads.
+  let n = 0;
+  for (const k in v) {
+    if (!Object.hasOwn(v, k)) continue;
+    n++;
   }
+  if (n !== keys.length || !keys.every((k) => Object.hasOwn(v, k))) invalid(path, `must have exactly the fields ${keys.join(', ')}`);
+}
+
+const DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const num = (s: string, from: number, to: number): number => Number(s.slice(from, to));
+
+/** `YYYY-MM-DDTHH:mm:ss.sssZ` naming a real instant (arithmetic, cheaper than Date round trips). */
+function isTimestamp(s: unknown): s is string {
+  if (typeof s !== 'string' || !TIMESTAMP.test(s)) return false;
+  const [y, mo, d, h, mi, se] = [num(s, 0, 4), num(s, 5, 7), num(s, 8, 10), num(s, 11, 13), num(s, 14, 16), num(s, 17, 19)];
+  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  const days = mo === 2 && !leap ? 28 : (DAYS[mo - 1] ?? 0);
+  return mo >= 1 && d >= 1 && d <= days && h < 24 && mi < 60 && se < 60;
 }
 
 function text(v: unknown, path: string): string {
@@ -85,10 +100,7 @@ function checkFields(v: Record<string, unknown>, withVersion: boolean): void {
   }
   if (typeof v.index !== 'number' || !Number.isSafeInteger(v.index) || v.index < 0) invalid('index', 'must be a non-negative integer');
   if (typeof v.id !== 'string' || !UUID.test(v.id)) invalid('id', 'must be a lower-case UUID');
-  const at = v.occurredAt;
-  if (typeof at !== 'string' || !TIMESTAMP.test(at) || Number.isNaN(Date.parse(at)) || new Date(at).toISOString() !== at) {
-    invalid('occurredAt', 'must be an ISO 8601 UTC timestamp with milliseconds');
-  }
+  if (!isTimestamp(v.occurredAt)) invalid('occurredAt', 'must be an ISO 8601 UTC timestamp with milliseconds');
   label(v.type, 'type');
   if (!ENTRY_OUTCOMES.includes(v.outcome as EntryOutcome)) invalid('outcome', `must be one of ${ENTRY_OUTCOMES.join(', ')}`);
   if (!isRecord(v.actor)) invalid('actor', 'must be an object');
@@ -102,7 +114,10 @@ function checkFields(v: Record<string, unknown>, withVersion: boolean): void {
   if (!isRecord(v.details)) invalid('details', 'must be a JSON object');
 }
 
-const str = (s: string | null): string => JSON.stringify(s);
+const NEEDS_ESCAPE = /["\\\u0000-\u001f]/;
+// JSON.stringify of a string is what RFC 8785 §3.2.2.2 asks for; most strings need no escaping at
+// all, and quoting them directly is several times cheaper on the verifier's hot path.
+const str = (s: string | null): string => (s === null ? 'null' : NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : `"${s}"`);
 
 /**
  * The canonical text of an entry: RFC 8785 (JCS) JSON of the entry's fields plus `"v":1`, one
@@ -115,6 +130,10 @@ const str = (s: string | null): string => JSON.stringify(s);
 export function encodeEntryText(entry: AuditLogEntry): string {
   if (!isRecord(entry)) invalid('entry', 'must be an object');
   checkFields(entry as unknown as Record<string, unknown>, false);
+  return writeChecked(entry);
+}
+
+function writeChecked(entry: AuditLogEntry): string {
   const { actor, target } = entry;
   const out =
     `{"actor":{"handle":${str(actor.handle)},"id":${str(actor.id)},"ip":${str(actor.ip)},"role":${str(actor.role)},` +
@@ -139,14 +158,7 @@ export function encodeEntry(entry: AuditLogEntry): Uint8Array {
   return bytes;
 }
 
-/**
- * Parses one entry line and checks that it is exactly the canonical encoding of a valid entry
- * (so no two byte strings ever stand for the same event). Throws ValidationError otherwise.
- *
- * @example
- * decodeEntry(line).index
- */
-export function decodeEntry(line: string): AuditLogEntry {
+function parseCanonical(line: string): Record<string, unknown> {
   if (typeof line !== 'string') invalid('entry', 'must be a string');
   if (line.length > MAX_ENTRY_BYTES) invalid('entry', `is larger than ${MAX_ENTRY_BYTES} bytes`);
   let value: unknown;
@@ -157,8 +169,28 @@ export function decodeEntry(line: string): AuditLogEntry {
   }
   if (!isRecord(value)) invalid('entry', 'must be an object');
   checkFields(value, true);
-  const { v: _version, ...rest } = value;
-  const entry = rest as unknown as AuditLogEntry;
-  if (encodeEntryText(entry) !== line) invalid('entry', 'is not in canonical form (RFC 8785)');
-  return entry;
+  if (writeChecked(value as unknown as AuditLogEntry) !== line) invalid('entry', 'is not in canonical form (RFC 8785)');
+  return value;
+}
+
+/**
+ * Parses one entry line and checks that it is exactly the canonical encoding of a valid entry
+ * (so no two byte strings ever stand for the same event). Throws ValidationError otherwise.
+ *
+ * @example
+ * decodeEntry(line).index
+ */
+export function decodeEntry(line: string): AuditLogEntry {
+  const { v: _version, ...entry } = parseCanonical(line);
+  return entry as unknown as AuditLogEntry;
+}
+
+/**
+ * Like {@link decodeEntry} but returns only the leaf index (the verifier's hot path).
+ *
+ * @example
+ * canonicalEntryIndex(line) // 17
+ */
+export function canonicalEntryIndex(line: string): number {
+  return parseCanonical(line).index as number;
 }

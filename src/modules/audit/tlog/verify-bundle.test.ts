@@ -49,6 +49,7 @@ describe('verifyBundle', () => {
       [40, 'verified'],
     ]);
     expect(report.warnings).toEqual([]);
+    expect((await verifyBundle(dir, { verifierKey: log.verifierKey, strict: true })).problems).toEqual([]);
   });
 
   it('names a modified event by index and line', async () => {

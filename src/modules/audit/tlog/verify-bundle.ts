@@ -22,6 +22,12 @@ export interface VerifyBundleOptions {
    * the bundle's own, so deleting recent checkpoints from the bundle cannot hide a truncation.
    */
   readonly checkpoints?: readonly string[];
+  /**
+   * Also decode every event fully (JSON, schema, RFC 8785 canonical form) even when the bundle
+   * verifies. Integrity does not depend on it (every byte is hashed); it lints what the log wrote.
+   * When anything fails, the diagnosis decodes every event anyway.
+   */
+  readonly strict?: boolean;
 }
 
 interface ValidCheckpoint {
@@ -104,11 +110,7 @@ export async function verifyBundle(dir: string, options: VerifyBundleOptions = {
     problems.add({ kind: 'malformed-bundle', file: BUNDLE_FILES.events, message: `${BUNDLE_FILES.events} is missing` });
     return finish();
   }
-  const scan = await scanBundle(dir, valid.map((c) => c.size));
-  for (const m of scan.malformed) {
-    problems.add({ kind: 'malformed-event', line: m.line + 1, message: `line ${m.line + 1}: ${m.message}` });
-  }
-  for (let i = scan.malformed.length; i < scan.malformedCount; i++) problems.omitted['malformed-event'] = (problems.omitted['malformed-event'] ?? 0) + 1;
+  const scan = await scanBundle(dir, valid.map((c) => c.size), { strict: options.strict === true });
   if (scan.missingFinalNewline) warnings.push(`${BUNDLE_FILES.events} does not end in a newline`);
 
   const matches = (roots: ReadonlyMap<number, Uint8Array>, c: ValidCheckpoint): boolean => {
@@ -152,12 +154,21 @@ export async function verifyBundle(dir: string, options: VerifyBundleOptions = {
   // 5. Event-level diagnosis when anything is off.
   const unmatched = valid.filter((c) => !matches(scan.eventRoots, c) && !inconsistent.has(c.label));
   let firstAffected = Infinity;
+  let malformed: { line: number; message: string }[] = [...scan.malformed];
+  let malformedCount = scan.malformedCount;
   if (latest !== undefined && (unmatched.length > 0 || scan.indexAnomaly || scan.eventCount !== latest.size)) {
-    firstAffected = await diagnoseEvents(
+    const diagnosis = await diagnoseEvents(
       { dir, signedSize: latest.size, signedCheckpoint: latest.label, authenticatedRecorded: byRecorded?.size ?? 0 },
       problems,
     );
-    if (scan.malformed[0] !== undefined) firstAffected = Math.min(firstAffected, scan.malformed[0].line);
+    ({ firstAffected, malformed, malformedCount } = diagnosis);
+    if (malformed[0] !== undefined) firstAffected = Math.min(firstAffected, malformed[0].line);
+  }
+  for (const m of malformed) {
+    problems.add({ kind: 'malformed-event', line: m.line + 1, message: `line ${m.line + 1}: ${m.message}` });
+  }
+  if (malformedCount > malformed.length) {
+    problems.omitted['malformed-event'] = (problems.omitted['malformed-event'] ?? 0) + malformedCount - malformed.length;
   }
   for (const c of unmatched) {
     const status = statuses.get(c.label);
