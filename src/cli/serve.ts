@@ -18,21 +18,32 @@ DATABASE_URL=postgres://… runs on a PostgreSQL server instead of the embedded 
 PALISADE_BOOTSTRAP_TOKEN, on first start, becomes the first admin's token.
 `;
 
+const OPTIONS = {
+  data: { type: 'string' },
+  host: { type: 'string' },
+  port: { type: 'string' },
+  'tls-cert': { type: 'string' },
+  'tls-key': { type: 'string' },
+  'behind-tls-proxy': { type: 'boolean' },
+  'log-level': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const parseServeArgs = (argv: string[]) => parseArgs({ args: argv, options: OPTIONS, strict: true }).values;
+
+/**
+ * Run the server until SIGTERM or SIGINT. Returns 0 after a clean stop, 2 for a refused
+ * configuration, 1 when starting failed (port in use, unreadable certificate, database unreachable).
+ * @example process.exitCode = await runServe(['--port', '8080'], { stdout: process.stdout, stderr: process.stderr });
+ */
 export async function runServe(argv: string[], io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream }): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      data: { type: 'string' },
-      host: { type: 'string' },
-      port: { type: 'string' },
-      'tls-cert': { type: 'string' },
-      'tls-key': { type: 'string' },
-      'behind-tls-proxy': { type: 'boolean' },
-      'log-level': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-  });
+  let values: ReturnType<typeof parseServeArgs>;
+  try {
+    values = parseServeArgs(argv);
+  } catch (err) {
+    io.stderr.write(`${(err as Error).message}\n\n${SERVE_HELP}`);
+    return 2;
+  }
   if (values.help) {
     io.stdout.write(SERVE_HELP);
     return 0;
@@ -55,7 +66,11 @@ export async function runServe(argv: string[], io: { stdout: NodeJS.WritableStre
   } catch (err) {
     if (err instanceof StartupRefusal) io.stderr.write(`${err.message}\n`);
     else if (err instanceof ValidationError) io.stderr.write(`${err.message}${err.errors.map((e) => `\n  ${e.path}: ${e.message}`).join('')}\n`);
-    else throw err;
+    else {
+      // A message in words, not a stack trace: the cause is nearly always the environment.
+      io.stderr.write(`palisade: could not start: ${err instanceof Error ? err.message : String(err)}\n`);
+      return 1;
+    }
     return 2;
   }
   const running = server;

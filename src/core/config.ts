@@ -3,6 +3,7 @@ import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { ValidationError } from './errors.ts';
+import { isWellFormedToken } from './secret-token.ts';
 
 export interface ServerConfig {
   dataDir: string;
@@ -35,6 +36,9 @@ const schema = z.object({
   bootstrapToken: z.string().optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
+
+export const BOOTSTRAP_TOKEN_MESSAGE =
+  'PALISADE_BOOTSTRAP_TOKEN is not a Palisade token (pal_ + 49 base62 characters with a valid checksum); create one with `palisade token generate`';
 
 /** Flags as parsed by the CLI; each wins over its environment variable. */
 export interface ConfigFlags {
@@ -73,6 +77,10 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv): ServerCo
   const cfg = parsed.data;
   if (Boolean(cfg.tlsCertFile) !== Boolean(cfg.tlsKeyFile)) {
     throw new ValidationError('--tls-cert and --tls-key must be given together');
+  }
+  // Checked here, before the database is opened or created, so a typo costs nothing.
+  if (cfg.bootstrapToken !== undefined && !isWellFormedToken(cfg.bootstrapToken)) {
+    throw new ValidationError(BOOTSTRAP_TOKEN_MESSAGE);
   }
   return { ...cfg, databaseUrl: cfg.databaseUrl, tlsCertFile: cfg.tlsCertFile, tlsKeyFile: cfg.tlsKeyFile, bootstrapToken: cfg.bootstrapToken };
 }

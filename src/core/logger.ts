@@ -1,5 +1,6 @@
-/** @module core/logger — structured JSON logs (pino) with secrets redacted by path. */
-import { pino, type Logger } from 'pino';
+/** @module core/logger — structured JSON logs (pino) with secrets redacted by path and by shape. */
+import { pino, stdSerializers, type Logger } from 'pino';
+import { TOKEN_PREFIX } from './secret-token.ts';
 
 /** Paths that may hold credentials; pino replaces their values before anything is written. */
 export const REDACTED_PATHS = [
@@ -16,12 +17,43 @@ export const REDACTED_PATHS = [
 ];
 
 /**
+ * Anything shaped like a Palisade token, wherever it sits in a line (a URL, an error message): a
+ * token pasted into a query string or a path must not reach the logs. Twenty characters and more
+ * is past the 10-character hint that listings show.
+ */
+const TOKEN_LIKE = new RegExp(`${TOKEN_PREFIX}[0-9A-Za-z]{16,}`, 'g');
+
+/** Replace token-shaped strings in one serialized log line. */
+export function scrubTokens(line: string): string {
+  return line.replace(TOKEN_LIKE, `${TOKEN_PREFIX}[redacted]`);
+}
+
+/**
+ * Database drivers attach the failing statement's parameter values (`params`), the offending row
+ * or key (`detail`, `where`), and Node's HTTP parser the raw request bytes (`rawPacket`): any of
+ * them can carry personal data or secrets, so errors are logged without them.
+ */
+const ERROR_FIELDS_NOT_LOGGED = ['params', 'parameters', 'detail', 'where', 'rawPacket'];
+
+function serializeError(err: Error): Record<string, unknown> {
+  const out = stdSerializers.err(err) as unknown as Record<string, unknown>;
+  for (const field of ERROR_FIELDS_NOT_LOGGED) delete out[field];
+  return out;
+}
+
+/**
  * The process logger. Writes JSON lines to stdout (or the given stream).
  * @example const log = createLogger('info'); log.info({ port }, 'listening');
  */
 export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
   return pino(
-    { level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, base: { service: 'palisade' } },
+    {
+      level,
+      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      base: { service: 'palisade' },
+      serializers: { err: serializeError },
+      hooks: { streamWrite: scrubTokens },
+    },
     destination ?? process.stdout,
   );
 }

@@ -15,7 +15,9 @@ import { registerResourceRoutes } from '../modules/resources/resource-routes.ts'
 import { registerVendorRoutes } from '../modules/vendors/vendor-routes.ts';
 import { installAuthentication } from './authenticate.ts';
 import { installOpenApi, serveOpenApiDocument } from './openapi.ts';
-import { installProblemHandlers } from './problem.ts';
+import { installInputGuard } from './input-guard.ts';
+import { installJsonBodyParser } from './json-body.ts';
+import { clientErrorHandler, frameworkErrorHandler, installProblemHandlers } from './problem.ts';
 import { installSecurityHeaders } from './security-headers.ts';
 import './fastify-types.ts';
 
@@ -44,6 +46,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     },
     requestIdHeader: false,
     return503OnClosing: true,
+    // Requests rejected before routing (bad percent-encoding, garbled HTTP) still get problem+json.
+    frameworkErrors: frameworkErrorHandler({ https: Boolean(opts.https) }),
+    clientErrorHandler: clientErrorHandler({ https: Boolean(opts.https) }),
     ...(opts.logger ? { loggerInstance: opts.logger } : { logger: false }),
   };
   // TLS 1.2 is the floor; Node negotiates 1.3 where the client can.
@@ -59,6 +64,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   installProblemHandlers(app, { db: services.db, audit: services.audit });
   installSecurityHeaders(app, { https: Boolean(opts.https) });
   installAuthentication(app, services.tokens);
+  installJsonBodyParser(app);
+  installInputGuard(app);
   await installOpenApi(app);
 
   app.get('/healthz', { config: { public: true }, schema: { hide: true } }, async () => ({ status: 'ok' }));

@@ -13,6 +13,21 @@ export function originOf(request: FastifyRequest): RequestOrigin {
   return { ip: request.ip ?? null, userAgent: typeof ua === 'string' ? ua.slice(0, 512) : null, requestId: String(request.id) };
 }
 
+/**
+ * Whether a request is for the API. Decided by the route that matched, never by the raw URL:
+ * the router decodes `%61pi` to `api`, so a raw-prefix test would let `/%61pi/v1/me` reach a
+ * handler unauthenticated. Unmatched paths use their decoded form (401 before 404 under /api).
+ */
+function isApiRequest(request: FastifyRequest): boolean {
+  if (!request.is404) return (request.routeOptions.url ?? '').startsWith('/api/');
+  const rawPath = request.url.split('?')[0] ?? '';
+  try {
+    return decodeURIComponent(rawPath).startsWith('/api/');
+  } catch {
+    return rawPath.startsWith('/api/');
+  }
+}
+
 function bearerOf(header: string | undefined): string | null {
   if (!header) return null;
   const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
@@ -26,7 +41,7 @@ export function installAuthentication(app: FastifyInstance, tokens: TokenService
     const config = request.routeOptions.config;
     if (config.public) return;
     // Unknown paths under /api are answered 401 before 404 so that routes are not enumerable.
-    if (!request.url.startsWith('/api/')) return;
+    if (!isApiRequest(request)) return;
     const token = bearerOf(request.headers.authorization);
     if (!token) {
       await tokens.recordFailure(originOf(request), request.headers.authorization ? 'malformed authorization header' : 'no credentials', {
@@ -39,8 +54,10 @@ export function installAuthentication(app: FastifyInstance, tokens: TokenService
 
   app.addHook('preValidation', async (request) => {
     const { permission, public: isPublic } = request.routeOptions.config;
-    if (isPublic || !request.url.startsWith('/api/')) return;
+    if (isPublic || !isApiRequest(request)) return;
     if (!request.actor) throw new UnauthenticatedError('authentication required');
+    // An authenticated caller on an unknown path gets the plain 404 from the not-found handler.
+    if (request.is404) return;
     if (!permission || !isPermitted(request.actor, permission)) {
       throw new ForbiddenError(`role '${request.actor.role}' may not use this route`);
     }

@@ -2,11 +2,15 @@
  * @module http/problem — the one place errors become RFC 9457 problem+json responses with the
  * request id. Client errors keep their message; anything unexpected becomes a bare 500.
  */
+import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { AppError, ForbiddenError, RateLimitedError, ValidationError, type FieldError } from '../core/errors.ts';
 import type { AuditService } from '../modules/audit/audit-service.ts';
 import type { Database } from '../db/database.ts';
+import { securityHeaders } from './security-headers.ts';
 
 export interface Problem {
   type: string;
@@ -25,10 +29,13 @@ const TITLES: Record<number, string> = {
   404: 'Not found',
   405: 'Method not allowed',
   406: 'Not acceptable',
+  408: 'Request timeout',
   409: 'Conflict',
   413: 'Request body too large',
+  414: 'URI too long',
   415: 'Unsupported media type',
   429: 'Too many requests',
+  431: 'Request headers too large',
 };
 
 export function problemType(code: string): string {
@@ -99,4 +106,50 @@ export function installProblemHandlers(app: FastifyInstance, deps: { db: Databas
   app.setNotFoundHandler((request, reply) =>
     sendProblem(request, reply, { type: problemType('not-found'), title: 'Not found', status: 404, detail: 'no such route' }),
   );
+}
+
+/**
+ * Fastify's `frameworkErrors` option: requests the router rejects before any route or hook runs
+ * (a URL that is not valid percent-encoding, a path segment over the length limit). They get the
+ * same problem document and headers as everything else instead of Fastify's bare JSON.
+ * @example Fastify({ frameworkErrors: frameworkErrorHandler({ https: false }) })
+ */
+export function frameworkErrorHandler(opts: { https: boolean }) {
+  const headers = securityHeaders(opts);
+  return (err: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    void reply.headers({ ...headers, 'x-request-id': String(request.id) });
+    if (err.code === 'FST_ERR_BAD_URL') {
+      return sendProblem(request, reply, { type: problemType('http-400'), title: 'Invalid request', status: 400, detail: 'the URL is not valid percent-encoded UTF-8' });
+    }
+    if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+      return sendProblem(request, reply, { type: problemType('http-414'), title: 'URI too long', status: 414, detail: 'a path segment is too long' });
+    }
+    request.log.error({ err }, 'internal error');
+    return sendProblem(request, reply, { type: problemType('internal'), title: 'Internal error', status: 500, detail: 'the server could not complete the request; quote the request id when reporting it' });
+  };
+}
+
+/**
+ * Fastify's `clientErrorHandler` option: bytes Node's HTTP parser rejects (a garbled request line,
+ * headers over the size limit, a request that took too long) never become a request, so the
+ * problem document is written to the socket directly. The raw bytes are never logged: they may
+ * hold an Authorization header.
+ */
+export function clientErrorHandler(opts: { https: boolean }) {
+  const headers = securityHeaders(opts);
+  return function onClientError(this: FastifyInstance, err: NodeJS.ErrnoException, socket: Duplex) {
+    if (err.code === 'ECONNRESET' || socket.destroyed) return;
+    const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+    const requestId = randomUUID();
+    const detail = status === 431 ? 'the request line and headers are too large' : status === 408 ? 'the request took too long to arrive' : 'the request is not valid HTTP/1.1';
+    const body = JSON.stringify({ type: problemType(`http-${status}`), title: TITLES[status], status, detail, instance: `urn:uuid:${requestId}`, requestId });
+    this.log.debug({ code: err.code, requestId }, 'client error');
+    if (socket.writable) {
+      const head = Object.entries({ ...headers, 'x-request-id': requestId, 'content-type': 'application/problem+json; charset=utf-8', 'content-length': String(Buffer.byteLength(body)), connection: 'close' })
+        .map(([k, v]) => `${k}: ${v}\r\n`)
+        .join('');
+      socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${head}\r\n${body}`);
+    }
+    socket.destroy(err);
+  };
 }

@@ -2,23 +2,35 @@
 import type { FastifyInstance } from 'fastify';
 
 /**
- * Add the security headers. The API serves only JSON, so the CSP forbids everything; the web
- * console (later) sets its own policy on its routes.
+ * The security headers for a response. The API serves only JSON, so the CSP forbids everything;
+ * the web console (later) sets its own policy on its routes.
+ * @example securityHeaders({ https: true })['strict-transport-security'] // 'max-age=63072000; includeSubDomains'
  */
+export function securityHeaders(opts: { https: boolean }): Record<string, string> {
+  return {
+    'x-content-type-options': 'nosniff',
+    'x-frame-options': 'DENY',
+    'referrer-policy': 'no-referrer',
+    'cross-origin-opener-policy': 'same-origin',
+    'cross-origin-resource-policy': 'same-origin',
+    'permissions-policy': 'camera=(), microphone=(), geolocation=()',
+    'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+    'cache-control': 'no-store',
+    ...(opts.https ? { 'strict-transport-security': 'max-age=63072000; includeSubDomains' } : {}),
+  };
+}
+
+const OVERRIDABLE = new Set(['content-security-policy', 'cache-control']);
+
+/** Add the security headers to every reply that goes through Fastify's hooks. */
 export function installSecurityHeaders(app: FastifyInstance, opts: { https: boolean }) {
+  const headers = Object.entries(securityHeaders(opts));
   app.addHook('onSend', async (request, reply, payload) => {
     void reply.header('x-request-id', String(request.id));
-    void reply.header('x-content-type-options', 'nosniff');
-    void reply.header('x-frame-options', 'DENY');
-    void reply.header('referrer-policy', 'no-referrer');
-    void reply.header('cross-origin-opener-policy', 'same-origin');
-    void reply.header('cross-origin-resource-policy', 'same-origin');
-    void reply.header('permissions-policy', 'camera=(), microphone=(), geolocation=()');
-    if (!reply.hasHeader('content-security-policy')) {
-      void reply.header('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
+    // A route may set its own content-security-policy or cache-control; every other header is fixed.
+    for (const [name, value] of headers) {
+      if (!OVERRIDABLE.has(name) || !reply.hasHeader(name)) void reply.header(name, value);
     }
-    if (!reply.hasHeader('cache-control')) void reply.header('cache-control', 'no-store');
-    if (opts.https) void reply.header('strict-transport-security', 'max-age=63072000; includeSubDomains');
     return payload;
   });
 }
