@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isLoopbackHost, loadConfig, plainHttpRefusal } from './config.ts';
 import { ValidationError } from './errors.ts';
+import { generateToken } from './secret-token.ts';
 
 describe('loadConfig', () => {
   it('defaults to a loopback address and ./.palisade', () => {
@@ -19,6 +20,14 @@ describe('loadConfig', () => {
   it('rejects a bad port and a non-postgres DATABASE_URL with field messages', () => {
     expect(() => loadConfig({ port: 'eighty' }, {})).toThrow(ValidationError);
     expect(() => loadConfig({}, { DATABASE_URL: 'mysql://x' })).toThrow(ValidationError);
+  });
+
+  it('refuses a malformed PALISADE_BOOTSTRAP_TOKEN before anything is opened, and accepts a real one', () => {
+    expect(() => loadConfig({}, { PALISADE_BOOTSTRAP_TOKEN: 'pal_too-short' })).toThrow(/PALISADE_BOOTSTRAP_TOKEN is not a Palisade token/);
+    const token = generateToken();
+    const typo = token.slice(0, -1) + (token.endsWith('a') ? 'b' : 'a');
+    expect(() => loadConfig({}, { PALISADE_BOOTSTRAP_TOKEN: typo })).toThrow(ValidationError);
+    expect(loadConfig({}, { PALISADE_BOOTSTRAP_TOKEN: token }).bootstrapToken).toBe(token);
   });
 
   it('requires the TLS certificate and key together', () => {
