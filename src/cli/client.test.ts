@@ -58,6 +58,10 @@ describe('client configuration', () => {
 
   it('refuses plain http to another machine, credentials in the URL, and missing or mistyped tokens', () => {
     expect(() => resolveClientConfig('http://palisade.example', { PALISADE_TOKEN: token })).toThrow(/plain http/);
+    expect(() => resolveClientConfig('http://10.0.0.7:7443', { PALISADE_TOKEN: token })).toThrow(/plain http/);
+    for (const local of ['http://localhost:7443', 'http://127.0.0.2:7443', 'http://[::1]:7443']) {
+      expect(resolveClientConfig(local, { PALISADE_TOKEN: token }).baseUrl.protocol).toBe('http:');
+    }
     expect(resolveClientConfig('http://palisade.example', { PALISADE_TOKEN: token, PALISADE_INSECURE_HTTP: '1' }).baseUrl.host).toBe('palisade.example');
     expect(() => resolveClientConfig('https://u:p@palisade.example', { PALISADE_TOKEN: token })).toThrow(/credentials/);
     expect(() => resolveClientConfig(undefined, {})).toThrow(ConfigError);

@@ -4,8 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import https from 'node:https';
+import { isIP } from 'node:net';
 import { rootCertificates } from 'node:tls';
-import { isLoopbackHost } from '../core/config.ts';
 import { isWellFormedToken } from '../core/secret-token.ts';
 
 export const DEFAULT_URL = 'http://127.0.0.1:7443';
@@ -56,6 +56,17 @@ export function formatProblem(status: number, p: Problem | null): string {
   return line.replace(/[\r\n]+/g, ' ');
 }
 
+/**
+ * 127.0.0.0/8, ::1 and localhost. The same rule as core/config.ts isLoopbackHost, kept here because
+ * importing config.ts loads zod, which costs about 0.3 s on every start of the CLI.
+ */
+function isLoopback(hostname: string): boolean {
+  const bare = hostname.replace(/^\[|\]$/g, '');
+  if (bare === 'localhost') return true;
+  if (isIP(bare) === 4) return bare.startsWith('127.');
+  return isIP(bare) === 6 && (bare === '::1' || bare === '0:0:0:0:0:0:0:1');
+}
+
 export interface ClientConfig {
   baseUrl: URL;
   token: string;
@@ -78,7 +89,7 @@ export function resolveClientConfig(urlFlag: string | undefined, env: NodeJS.Pro
   }
   if (baseUrl.protocol !== 'http:' && baseUrl.protocol !== 'https:') throw new ConfigError('PALISADE_URL must start with http:// or https://');
   if (baseUrl.username || baseUrl.password) throw new ConfigError('PALISADE_URL must not contain credentials; use PALISADE_TOKEN');
-  if (baseUrl.protocol === 'http:' && !isLoopbackHost(baseUrl.hostname) && env.PALISADE_INSECURE_HTTP !== '1') {
+  if (baseUrl.protocol === 'http:' && !isLoopback(baseUrl.hostname) && env.PALISADE_INSECURE_HTTP !== '1') {
     throw new ConfigError(`refusing to send the token over plain http to ${baseUrl.host}; use https (or set PALISADE_INSECURE_HTTP=1 on a trusted network)`);
   }
   const token = env.PALISADE_TOKEN?.trim();

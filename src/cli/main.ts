@@ -7,9 +7,13 @@ Usage: palisade <command> [options]
   serve                 start the server (palisade serve --help)
   me | whoami           who the token in PALISADE_TOKEN belongs to
   people                members and external developers: list, get, create, update, offboard
+  vendor                vendors (agencies): list, get, create, update, archive
+  engagement            engagements: list, get, create, update, activate, suspend, end,
+                        add-developer, remove-developer, sign, upload
   resource              resources: list, get, create, update, retire
   token                 API tokens: create, list, revoke; generate (offline)
   audit                 the audit log: events
+  scan                  find secrets and personal data in files, git history or stdin (offline)
 
 Client commands talk to a running server: set PALISADE_URL and PALISADE_TOKEN.
 Each takes --json for scripts and --help for its options. Exit codes: 0 ok, 1 error from the
@@ -25,11 +29,16 @@ const COMMANDS: Record<string, Command> = {
   me: async (argv, io) => (await import('./people.ts')).runMeCommand(argv, io),
   whoami: async (argv, io) => (await import('./people.ts')).runMeCommand(argv, io),
   people: async (argv, io) => (await import('./people.ts')).runPeopleCommand(argv, io),
+  vendor: async (argv, io) => (await import('./vendors.ts')).runVendorCommand(argv, io),
+  vendors: async (argv, io) => (await import('./vendors.ts')).runVendorCommand(argv, io),
+  engagement: async (argv, io) => (await import('./engagements.ts')).runEngagementCommand(argv, io),
+  engagements: async (argv, io) => (await import('./engagements.ts')).runEngagementCommand(argv, io),
   resource: async (argv, io) => (await import('./resources.ts')).runResourceCommand(argv, io),
   resources: async (argv, io) => (await import('./resources.ts')).runResourceCommand(argv, io),
   token: async (argv, io) => (await import('./tokens.ts')).runTokenCommand(argv, io),
   tokens: async (argv, io) => (await import('./tokens.ts')).runTokenCommand(argv, io),
   audit: async (argv, io) => (await import('./audit.ts')).runAuditCommand(argv, io),
+  scan: async (argv, io) => (await import('./scan.ts')).runScanCommand(argv, io),
 };
 
 /** Run the CLI and return its exit code. */
