@@ -119,12 +119,15 @@ export async function scanBundle(dir: string, sizes: readonly number[], options:
   const { strict = false, visit } = options;
   const wanted = new Set(sizes);
   const eventRange = new CompactRange();
-  const recordedRange = new CompactRange();
+  // While the recorded hashes equal the events' (the normal case) their range is the same one;
+  // it only forks off, as a copy, at the first difference. That halves the hashing of a clean scan.
+  let recordedRange: CompactRange | undefined;
+  let recordedSeen = 0;
   const eventRoots = new Map<number, Uint8Array>();
   const recordedRoots = new Map<number, Uint8Array>();
   if (wanted.has(0)) {
     eventRoots.set(0, eventRange.root());
-    recordedRoots.set(0, recordedRange.root());
+    recordedRoots.set(0, eventRange.root());
   }
   const recordedPath = join(dir, BUNDLE_FILES.leafHashes);
   const recordedCount = recordedCountOf(recordedPath);
@@ -135,18 +138,28 @@ export async function scanBundle(dir: string, sizes: readonly number[], options:
   let hashAnomaly = false;
   let line = 0;
 
-  const takeRecorded = (): Uint8Array | undefined => {
-    const h = recorded?.next();
-    if (h !== undefined) {
-      recordedRange.append(h);
-      if (wanted.has(recordedRange.size)) recordedRoots.set(recordedRange.size, recordedRange.root());
+  const appendRecorded = (h: Uint8Array, sameAsEvent: boolean): void => {
+    recordedSeen++;
+    if (recordedRange === undefined && sameAsEvent) {
+      if (wanted.has(recordedSeen)) recordedRoots.set(recordedSeen, eventRoots.get(recordedSeen) as Uint8Array);
+      return;
     }
-    return h;
+    if (recordedRange === undefined) {
+      // Fork from the event range as it was before this leaf (it already holds this line's leaf
+      // when called from a line; never when called after the last line).
+      recordedRange = forkBase ?? eventRange.clone();
+    }
+    recordedRange.append(h.slice()); // h is a view into the read buffer; the range keeps it
+    if (wanted.has(recordedRange.size)) recordedRoots.set(recordedRange.size, recordedRange.root());
   };
+  let forkBase: CompactRange | undefined;
 
   const onLine = (buf: Buffer, start: number, end: number): void => {
     const bytes = buf.subarray(start, end);
     const leaf = hashLeaf(bytes);
+    const r = recorded?.next();
+    const same = r !== undefined && hashesEqual(r, leaf);
+    if (r !== undefined && !same && recordedRange === undefined) forkBase = eventRange.clone();
     eventRange.append(leaf);
     if (wanted.has(eventRange.size)) eventRoots.set(eventRange.size, eventRange.root());
     let claimed: number | undefined;
@@ -162,8 +175,10 @@ export async function scanBundle(dir: string, sizes: readonly number[], options:
       if (malformed.length < MAX_LISTED) malformed.push({ line, message: err instanceof TypeError ? 'invalid UTF-8' : (err as Error).message });
     }
     if (claimed !== line) indexAnomaly = true;
-    const r = takeRecorded();
-    if (r !== undefined && !hashesEqual(r, leaf)) hashAnomaly = true;
+    if (r !== undefined) {
+      if (!same) hashAnomaly = true;
+      appendRecorded(r, same);
+    }
     visit?.(line, claimed, leaf);
     line++;
   };
@@ -196,7 +211,10 @@ export async function scanBundle(dir: string, sizes: readonly number[], options:
       onLine(buf, 0, len);
     }
     // Recorded hashes beyond the last event still tell what the log held (e.g. after truncation).
-    while (takeRecorded() !== undefined);
+    for (let h = recorded?.next(); h !== undefined; h = recorded?.next()) {
+      forkBase ??= eventRange.clone();
+      appendRecorded(h, false);
+    }
   } finally {
     closeSync(fd);
     recorded?.close();

@@ -40,6 +40,19 @@ export class CompactRange {
   }
 
   /**
+   * An independent copy of this range (same leaves so far).
+   *
+   * @example
+   * const fork = range.clone();
+   */
+  clone(): CompactRange {
+    const copy = new CompactRange();
+    copy.#stack.push(...this.#stack);
+    copy.#size = this.#size;
+    return copy;
+  }
+
+  /**
    * MTH of all leaves appended so far.
    *
    * @example
