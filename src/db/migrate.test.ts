@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from './migrate.ts';
-import { createTestDatabase, type TestDatabase } from './test-db.ts';
+import { openPostgres } from './postgres.ts';
+import { createEmptyPostgresDatabase, createTestDatabase, type TestDatabase } from './test-db.ts';
 
 describe('migrations', () => {
   let t: TestDatabase;
@@ -30,6 +31,21 @@ describe('migrations', () => {
     expect(tables).toHaveLength(0);
     const recorded = await t.db.query("SELECT 1 FROM schema_migrations WHERE version = '9999_bad'");
     expect(recorded).toHaveLength(0);
+  });
+
+  // Servers starting together on one empty PostgreSQL database each run migrate() on their own connection.
+  it.skipIf(!process.env.DATABASE_URL)('let several servers migrate one empty PostgreSQL database at once', async () => {
+    for (let round = 0; round < 3; round++) {
+      const empty = await createEmptyPostgresDatabase(process.env.DATABASE_URL!);
+      const servers = await Promise.all(Array.from({ length: 6 }, () => openPostgres(empty.url, 1)));
+      try {
+        const applied = await Promise.all(servers.map((db) => migrate(db)));
+        expect(applied.flat().filter((v) => v.startsWith('0001_'))).toEqual(['0001_foundation']);
+      } finally {
+        await Promise.all(servers.map((db) => db.close()));
+        await empty.drop();
+      }
+    }
   });
 
   it('return the same JavaScript types on both databases', async () => {
