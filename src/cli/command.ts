@@ -169,10 +169,13 @@ export function singleCommand(name: string, sub: Subcommand): Command {
   return (argv, io) => runSub(name, sub, argv, io, help);
 }
 
-/** Print a page of rows as a table (or JSON), with a hint on stderr when more pages exist. */
+/**
+ * Print a page of rows as a table, or with --json as a JSON array of the items (so
+ * `palisade people list --json | jq '.[].handle'` works). When more pages exist, the cursor goes to
+ * stderr in both modes, keeping stdout parseable.
+ */
 export function printPage<T>(ctx: Context, page: { items: T[]; nextCursor: string | null }, table: (rows: T[]) => string): void {
-  if (ctx.json) return ctx.out(JSON.stringify(page, null, 2) + '\n');
-  ctx.out(table(page.items));
+  ctx.out(ctx.json ? JSON.stringify(page.items, null, 2) + '\n' : table(page.items));
   if (page.nextCursor) ctx.io.stderr.write(`(more results: add --all, or --cursor ${page.nextCursor})\n`);
 }
 

@@ -58,7 +58,7 @@ const list: Subcommand = {
     const api = ctx.api();
     const person = ctx.str('person');
     const page = await api.get<{ items: TokenMeta[] }>('/api/v1/tokens', { personId: person && (await personId(api, person)) });
-    ctx.out(ctx.json ? renderJson(page) : renderTable(page.items, [
+    ctx.out(ctx.json ? renderJson(page.items) : renderTable(page.items, [
       { header: 'id', value: (t) => t.id },
       { header: 'name', value: (t) => t.name },
       { header: 'hint', value: (t) => `${t.hint}…` },
