@@ -127,7 +127,7 @@ function toAllowList(t: Table): AllowList {
 
 function translate(source: string, field: string): { regex: RegExp; groupCount: number } {
   try {
-    return compileGoRegex(source);
+    return compileGoRegex(source, field === 'regex' ? 'scan' : 'test');
   } catch (error) {
     if (error instanceof RegexRejectedError) throw new Error(`${field}: ${error.reason}: ${error.message}`);
     throw error;

@@ -9,8 +9,10 @@
  *   (`(a+)+`, `(\w+\s?)*`);
  * - an inner variable-length repeat followed, inside the body, by something it can also consume (`(.*a){20}`);
  * - alternatives that can start with the same character (`(a|ab)*`, `(\w|\d)+`).
- * Polynomial cases (`\w+\w+`) are not rejected: the scanner bounds the text a regex sees (long lines are cut
- * into windows), which bounds their cost.
+ * - two unbounded repeats in a row that can share characters (`\w+\w+=`, `a.*b.*c`): polynomial, but with
+ *   a whole file as input that is as bad in practice.
+ * Bounded repeats (`[\w.-]{0,50}?`) stay allowed; their cost per position is a constant, and the scanner
+ * cuts very long lines into windows, so the total stays linear in the input.
  */
 import { MAX_CP, type Range, type RegexNode } from './ast.ts';
 import { intersects, normalize } from './ranges.ts';
@@ -28,14 +30,45 @@ const ANY: readonly Range[] = [[0, MAX_CP]];
  * Why the regex can backtrack catastrophically, or null when it passes.
  * @example catastrophicBacktracking(parseRegex('(a+)+$', 'js').node) // 'nested quantifier …'
  */
-export function catastrophicBacktracking(node: RegexNode): string | null {
-  let problem: string | null = null;
+export function catastrophicBacktracking(node: RegexNode, options: { polynomial?: boolean } = {}): string | null {
+  let problem: string | null = options.polynomial === false ? null : chainedUnbounded(flatten(node));
   visit(node, (n) => {
     if (problem || n.type !== 'repeat') return;
     if (n.max < 2 || (n.max !== Infinity && n.max < SMALL_REPEAT)) return;
     problem = ambiguousBody(n.body);
   });
   return problem;
+}
+
+/**
+ * A pattern that starts (after optional parts) with an unbounded repeat followed by another unbounded repeat
+ * that can consume the same characters, with nothing between them that the first could not also consume
+ * (`\w+\w+=`, `.*a.*b`): at every position of the text every way of sharing a run between them is tried,
+ * so the cost grows with the cube of the line length. Bounded repeats (`{0,50}`) stay allowed (constant cost
+ * per position), and so do chains behind a required literal (`<add key=…value=".{8,}"\s*…`), which only start where
+ * that literal occurs.
+ */
+function chainedUnbounded(flat: readonly RegexNode[]): string | null {
+  for (let i = 0; i < flat.length; i++) {
+    const a = flat[i]!;
+    if (a.type !== 'repeat' || a.max !== Infinity) {
+      if (nullable(a)) continue;
+      return null;
+    }
+    const consumed = alphabet(a.body);
+    for (let j = i + 1; j < flat.length; j++) {
+      const b = flat[j]!;
+      if (b.type === 'repeat' && b.max === Infinity && intersects(consumed, first(b.body))) {
+        return 'chained quantifiers: two unbounded repeats can consume the same text (polynomial backtracking)';
+      }
+      if (!nullable(b) && !subset(alphabet(b), consumed)) break;
+    }
+  }
+  return null;
+}
+
+function subset(a: readonly Range[], b: readonly Range[]): boolean {
+  return a.every(([lo, hi]) => b.some(([blo, bhi]) => blo <= lo && hi <= bhi));
 }
 
 function ambiguousBody(body: RegexNode): string | null {

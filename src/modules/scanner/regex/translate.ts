@@ -28,19 +28,25 @@ export interface CompiledRegex {
  * Translates a Go (RE2) regular expression into an equivalent JavaScript one.
  * @example compileGoRegex('(?i)(?:key)\\s*=\\s*([a-z0-9]{32})').regex.flags // 'gi'
  */
-export function compileGoRegex(source: string): CompiledRegex {
-  return compile(source, 'go', '');
+export function compileGoRegex(source: string, use: RegexUse = 'scan'): CompiledRegex {
+  return compile(source, 'go', '', use);
 }
+
+/**
+ * `scan`: the regex runs over whole texts, so polynomial backtracking is refused too; `test`: it only
+ * checks short strings (allow lists on a secret, paths), where only exponential backtracking matters.
+ */
+export type RegexUse = 'scan' | 'test';
 
 /**
  * Checks a JavaScript regular expression with the same static check and recompiles it with `g`.
  * @example compileJsRegex(/ghp_[0-9A-Za-z]{36}/).regex.flags // 'g'
  */
 export function compileJsRegex(regex: RegExp): CompiledRegex {
-  return compile(regex.source, 'js', regex.flags);
+  return compile(regex.source, 'js', regex.flags, 'scan');
 }
 
-function compile(source: string, dialect: Dialect, jsFlags: string): CompiledRegex {
+function compile(source: string, dialect: Dialect, jsFlags: string, use: RegexUse): CompiledRegex {
   let parsed;
   try {
     parsed = parseRegex(source, dialect, { i: jsFlags.includes('i'), m: jsFlags.includes('m'), s: jsFlags.includes('s') });
@@ -51,7 +57,7 @@ function compile(source: string, dialect: Dialect, jsFlags: string): CompiledReg
     }
     throw error;
   }
-  const problem = catastrophicBacktracking(parsed.node);
+  const problem = catastrophicBacktracking(parsed.node, { polynomial: use === 'scan' });
   if (problem) throw new RegexRejectedError('backtracking', problem);
   if (dialect === 'js') {
     // Our own rules are already JavaScript: keep them as written (readable in reports), only add `g`.
