@@ -1,7 +1,6 @@
 /** @module scanner/format/sarif.test — SARIF output validates against the official SARIF 2.1.0 schema and never leaks a secret. */
 import { readFileSync } from 'node:fs';
-import Ajv from 'ajv-draft-04';
-import addFormats from 'ajv-formats';
+import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { createScanner } from '../scanner.ts';
 import { fillTemplate } from '../testing/fake.ts';
@@ -10,6 +9,10 @@ import { formatJson } from './json.ts';
 import { formatSarif } from './sarif.ts';
 import { formatTable } from './table.ts';
 
+// Both packages are CommonJS with `module.exports = fn`; require() gives the function itself under NodeNext typing.
+const require = createRequire(import.meta.url);
+const Ajv = require('ajv-draft-04') as typeof import('ajv-draft-04').default;
+const addFormats = require('ajv-formats') as typeof import('ajv-formats').default;
 const schema = JSON.parse(readFileSync(new URL('../../../../test/fixtures/scanner/sarif-schema-2.1.0.json', import.meta.url), 'utf8'));
 const ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false }) // the schema's language pattern is not valid with the u flag;
 addFormats(ajv);
