@@ -34,13 +34,19 @@ export async function startServer(cfg: ServerConfig, out: NodeJS.WritableStream)
     ? { cert: await readFile(cfg.tlsCertFile), key: await readFile(cfg.tlsKeyFile) }
     : undefined;
   const logger = createLogger(cfg.logLevel);
+  out.write(
+    cfg.databaseUrl
+      ? 'Starting Palisade on PostgreSQL (DATABASE_URL)\n'
+      : `Starting Palisade with the embedded database in ${cfg.dataDir} (a first start takes a few seconds)\n`,
+  );
   const db: Database = await openDatabase({ dataDir: cfg.dataDir, databaseUrl: cfg.databaseUrl });
   let app: FastifyInstance | undefined;
   try {
     const services = createServices({ db, clock: systemClock });
-    const first = await bootstrapFirstAdmin(services, cfg.bootstrapToken);
     app = await buildApp({ services, logger, https, trustProxy: cfg.behindTlsProxy });
+    // Listen before bootstrapping: if the port is taken, no admin is created whose token nobody saw.
     await app.listen({ host: cfg.host, port: cfg.port });
+    const first = await bootstrapFirstAdmin(services, cfg.bootstrapToken);
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : cfg.port;
     const host = cfg.host.includes(':') ? `[${cfg.host}]` : cfg.host;

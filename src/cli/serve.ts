@@ -48,6 +48,21 @@ export async function runServe(argv: string[], io: { stdout: NodeJS.WritableStre
     io.stdout.write(SERVE_HELP);
     return 0;
   }
+  // Signals are caught from the start: a stop requested while the database is being opened waits
+  // for the start to finish (an embedded database must not die half-written), then stops at once.
+  // Each handler runs once; a second signal terminates the process the default way.
+  let requested = null as string | null;
+  let onSignal = (signal: string) => {
+    requested = signal;
+  };
+  const onTerm = () => onSignal('SIGTERM');
+  const onInt = () => onSignal('SIGINT');
+  process.once('SIGTERM', onTerm);
+  process.once('SIGINT', onInt);
+  const forget = () => {
+    process.off('SIGTERM', onTerm);
+    process.off('SIGINT', onInt);
+  };
   let server;
   try {
     const cfg = loadConfig(
@@ -64,6 +79,7 @@ export async function runServe(argv: string[], io: { stdout: NodeJS.WritableStre
     );
     server = await startServer(cfg, io.stdout);
   } catch (err) {
+    forget();
     if (err instanceof StartupRefusal) io.stderr.write(`${err.message}\n`);
     else if (err instanceof ValidationError) io.stderr.write(`${err.message}${err.errors.map((e) => `\n  ${e.path}: ${e.message}`).join('')}\n`);
     else {
@@ -85,8 +101,9 @@ export async function runServe(argv: string[], io: { stdout: NodeJS.WritableStre
         resolve();
       });
     };
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
+    onSignal = stop;
+    if (requested !== null) stop(requested);
   });
+  forget();
   return 0;
 }

@@ -67,3 +67,10 @@ export class RateLimitedError extends AppError {
     super(message);
   }
 }
+
+/** The server is stopping or cannot serve right now; another instance, or a retry, will (503). */
+export class ServiceUnavailableError extends AppError {
+  readonly status = 503;
+  readonly title = 'Service unavailable';
+  readonly code = 'unavailable';
+}

@@ -45,7 +45,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     },
     requestIdHeader: false,
-    return503OnClosing: true,
+    // Requests arriving while the server stops get a 503 problem from http/problem.ts instead.
+    return503OnClosing: false,
     // Requests rejected before routing (bad percent-encoding, garbled HTTP) still get problem+json.
     frameworkErrors: frameworkErrorHandler({ https: Boolean(opts.https) }),
     clientErrorHandler: clientErrorHandler({ https: Boolean(opts.https) }),

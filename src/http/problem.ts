@@ -7,7 +7,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
-import { AppError, ForbiddenError, RateLimitedError, ValidationError, type FieldError } from '../core/errors.ts';
+import { AppError, ForbiddenError, RateLimitedError, ServiceUnavailableError, ValidationError, type FieldError } from '../core/errors.ts';
 import type { AuditService } from '../modules/audit/audit-service.ts';
 import type { Database } from '../db/database.ts';
 import { securityHeaders } from './security-headers.ts';
@@ -76,6 +76,18 @@ function toProblem(err: FastifyError | Error): Omit<Problem, 'instance' | 'reque
 
 /** Install the error and not-found handlers. Denials (403) are recorded as audit events here. */
 export function installProblemHandlers(app: FastifyInstance, deps: { db: Database; audit: AuditService }) {
+  // While stopping, requests still arriving on open connections get a 503 problem and
+  // `Connection: close` (instead of Fastify's bare-JSON 503); requests already in flight finish.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onRequest', async (_request, reply) => {
+    if (!closing) return;
+    void reply.header('connection', 'close');
+    throw new ServiceUnavailableError('the server is stopping; retry in a moment');
+  });
+
   app.setErrorHandler(async (err: FastifyError, request, reply) => {
     const problem = toProblem(err);
     if (!problem) {

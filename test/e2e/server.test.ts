@@ -8,8 +8,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { request as httpRequest } from 'node:http';
-import { connect as netConnect } from 'node:net';
+import { connect as netConnect, createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { connect as tlsConnect, createServer as createTlsServer, type SecureVersion } from 'node:tls';
@@ -17,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateToken, TOKEN_PATTERN } from '../../src/core/secret-token.ts';
 import {
   createDataStore, request, spawnPalisade, startPalisade,
-  type DataStore, type HttpResponse, type RunningServer,
+  type DataStore, type HttpResponse, type RunningServer, type ServerProcess,
 } from './process.ts';
 
 const ON_POSTGRES = Boolean(process.env.DATABASE_URL);
@@ -50,13 +49,24 @@ function rawExchange(server: { url: string }, bytes: string): Promise<string> {
   });
 }
 
-/** Parse a raw HTTP/1.1 response into the shape `request` returns. */
-function parseRaw(raw: string): HttpResponse {
-  const [head = '', body = ''] = raw.split('\r\n\r\n');
-  const [statusLine = '', ...lines] = head.split('\r\n');
-  const headers = Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]));
-  return { status: Number(statusLine.split(' ')[1]), headers, body, json: () => JSON.parse(body) };
+/** Parse raw HTTP/1.1 responses, one after the other on a connection (bodies framed by Content-Length). */
+function parseRawResponses(raw: string): HttpResponse[] {
+  const out: HttpResponse[] = [];
+  let rest = raw;
+  while (rest.startsWith('HTTP/1.1 ')) {
+    const end = rest.indexOf('\r\n\r\n');
+    const [statusLine = '', ...lines] = rest.slice(0, end).split('\r\n');
+    const headers = Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]));
+    const bytes = Buffer.from(rest.slice(end + 4), 'utf8');
+    const length = Number(headers['content-length'] ?? bytes.length);
+    const body = bytes.subarray(0, length).toString('utf8');
+    rest = bytes.subarray(length).toString('utf8');
+    out.push({ status: Number(statusLine.split(' ')[1]), headers, body, json: () => JSON.parse(body) });
+  }
+  return out;
 }
+
+const parseRaw = (raw: string): HttpResponse => parseRawResponses(raw)[0]!;
 
 const newPerson = (handle: string) => ({ handle, name: `Person ${handle}`, email: `${handle}@example.test`, kind: 'external' });
 
@@ -66,15 +76,26 @@ let first: RunningServer;
 let preset: RunningServer;
 let adminToken: string;
 const presetToken = generateToken();
+/** The first attempt on `firstStore`, on a port that another process holds. */
+let busyPortAttempt: ServerProcess;
 
 beforeAll(async () => {
   [firstStore, presetStore] = await Promise.all([createDataStore(), createDataStore()]);
+  const startFirst = async () => {
+    const holder = createNetServer();
+    await new Promise<void>((r) => holder.listen(0, '127.0.0.1', r));
+    const busyPort = String((holder.address() as { port: number }).port);
+    busyPortAttempt = spawnPalisade(['serve', '--port', busyPort, '--data', firstStore.dataDir], firstStore.env);
+    await busyPortAttempt.exited;
+    holder.close();
+    return startPalisade(firstStore, { args: ['--log-level', 'info'] });
+  };
   [first, preset] = await Promise.all([
-    startPalisade(firstStore, { args: ['--log-level', 'info'] }),
+    startFirst(),
     startPalisade(presetStore, { args: ['--log-level', 'info'], env: { PALISADE_BOOTSTRAP_TOKEN: presetToken } }),
   ]);
   adminToken = first.printedToken!;
-}, 120_000);
+}, 180_000);
 
 afterAll(async () => {
   await Promise.all([first?.stop('SIGKILL'), preset?.stop('SIGKILL')]);
@@ -82,6 +103,13 @@ afterAll(async () => {
 });
 
 describe('the first start', () => {
+  it('that cannot listen says why, exits non-zero, and leaves the first admin to the next start', async () => {
+    expect((await busyPortAttempt.exited).code).toBe(1);
+    expect(busyPortAttempt.stderr()).toMatch(/^palisade: could not start: .*EADDRINUSE/m);
+    expect(busyPortAttempt.stdout()).not.toMatch(/pal_|First start/);
+    expect(first.stdout()).toMatch(/First start: created the admin "admin"/);
+  });
+
   it('prints the loopback URL it listens on and the first admin token, once', async () => {
     expect(first.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(adminToken).toMatch(TOKEN_PATTERN);
@@ -215,7 +243,7 @@ describe('logs', () => {
     for (const line of logLines) expect(JSON.parse(line)).toMatchObject({ level: expect.any(Number), time: expect.any(Number), msg: expect.any(String) });
     // Everything else on stdout is the short human banner.
     const human = preset.stdout().split('\n').filter((l) => l.trim() && !l.startsWith('{'));
-    expect(human.every((l) => /^(First start|Palisade listening|Received SIGTERM)/.test(l))).toBe(true);
+    expect(human.every((l) => /^(Starting Palisade|First start|Palisade listening|Received SIGTERM)/.test(l)), human.join('\n')).toBe(true);
   });
 });
 
@@ -258,38 +286,43 @@ describe('plain HTTP on a network address', () => {
 });
 
 describe('graceful shutdown', () => {
-  it('finishes a request that is in flight when SIGTERM arrives, then exits 0', async () => {
+  it('finishes a request in flight at SIGTERM, answers a request arriving after it with a 503 problem, then exits 0', async () => {
     const created = await request(first, { method: 'POST', path: '/api/v1/people', token: adminToken, json: newPerson('carol') });
     expect(created.status).toBe(201);
-    // Send the headers of a PATCH now and its body only after the server has begun stopping.
+    // On one connection: the headers of a PATCH now; its body, and a second request pipelined
+    // behind it, only once the server has begun stopping.
     const body = JSON.stringify({ name: 'Carol, renamed during shutdown' });
     const url = new URL(first.url);
-    const response = new Promise<HttpResponse>((resolve, reject) => {
-      const req = httpRequest(
-        {
-          host: url.hostname, port: url.port, method: 'PATCH', path: '/api/v1/people/carol', agent: false,
-          headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) },
-        },
-        (res) => {
-          let text = '';
-          res.setEncoding('utf8').on('data', (c: string) => (text += c));
-          res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: text, json: () => JSON.parse(text) }));
-        },
-      );
-      req.on('error', reject);
-      req.flushHeaders();
-      void first.waitFor(/"method":"PATCH","url":"\/api\/v1\/people\/carol"/).then(async () => {
-        first.child.kill('SIGTERM');
-        await first.waitFor(/Received SIGTERM/);
-        await new Promise((r) => setTimeout(r, 300));
-        req.end(body);
-      }, reject);
-    });
-    const res = await response;
-    expect(res.status, res.body).toBe(200);
-    expect(res.json().name).toBe('Carol, renamed during shutdown');
+    const socket = netConnect(Number(url.port), url.hostname);
+    let raw = '';
+    socket.setEncoding('utf8').on('data', (c: string) => (raw += c));
+    const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+    socket.write(
+      `PATCH /api/v1/people/carol HTTP/1.1\r\nHost: ${url.host}\r\nAuthorization: Bearer ${adminToken}\r\n` +
+        `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n`,
+    );
+    await first.waitFor(/"method":"PATCH","url":"\/api\/v1\/people\/carol"/);
+    first.child.kill('SIGTERM');
+    await first.waitFor(/Received SIGTERM/);
+    await new Promise((r) => setTimeout(r, 300));
+    socket.write(`${body}GET /api/v1/me HTTP/1.1\r\nHost: ${url.host}\r\nAuthorization: Bearer ${adminToken}\r\n\r\n`);
+    await closed;
+    const [patched, late] = parseRawResponses(raw);
+    expect(patched!.status, raw).toBe(200);
+    expect(patched!.json().name).toBe('Carol, renamed during shutdown');
+    expectProblem(late!, 503);
     expect(await first.exited).toEqual({ code: 0, signal: null });
     expect(first.stdout()).toMatch(/Received SIGTERM: finishing requests in flight and stopping/);
+  });
+});
+
+describe('a stop requested while the server is starting', () => {
+  it('lets the start finish, then stops cleanly with exit code 0', async () => {
+    const p = spawnPalisade(['serve', '--port', '0', '--data', firstStore.dataDir, '--log-level', 'warn'], firstStore.env);
+    await p.waitFor(/^Starting Palisade/m);
+    p.child.kill('SIGTERM');
+    expect(await p.exited).toEqual({ code: 0, signal: null });
+    expect(p.stdout()).toMatch(/Received SIGTERM/);
   });
 });
 
