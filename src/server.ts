@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { bootstrapFirstAdmin } from './bootstrap.ts';
 import { systemClock } from './core/clock.ts';
 import { plainHttpRefusal, type ServerConfig } from './core/config.ts';
+import { lockFolder } from './core/folder-lock.ts';
 import { createLogger } from './core/logger.ts';
 import { createServices, type Services } from './composition.ts';
 import type { Database } from './db/database.ts';
@@ -39,7 +40,15 @@ export async function startServer(cfg: ServerConfig, out: NodeJS.WritableStream)
       ? 'Starting Palisade on PostgreSQL (DATABASE_URL)\n'
       : `Starting Palisade with the embedded database in ${cfg.dataDir} (a first start takes a few seconds)\n`,
   );
-  const db: Database = await openDatabase({ dataDir: cfg.dataDir, databaseUrl: cfg.databaseUrl });
+  // The embedded database must have one process per folder; PostgreSQL serves many servers.
+  const lock = cfg.databaseUrl ? null : await lockFolder(cfg.dataDir);
+  let db: Database;
+  try {
+    db = await openDatabase({ dataDir: cfg.dataDir, databaseUrl: cfg.databaseUrl });
+  } catch (err) {
+    await lock?.release();
+    throw err;
+  }
   let app: FastifyInstance | undefined;
   try {
     const services = createServices({ db, clock: systemClock });
@@ -68,11 +77,13 @@ export async function startServer(cfg: ServerConfig, out: NodeJS.WritableStream)
       close: async () => {
         await running.close();
         await db.close();
+        await lock?.release();
       },
     };
   } catch (err) {
     await app?.close().catch(() => undefined);
     await db.close().catch(() => undefined);
+    await lock?.release();
     throw err;
   }
 }

@@ -247,6 +247,18 @@ describe('logs', () => {
   });
 });
 
+describe.skipIf(ON_POSTGRES)('the embedded data folder (PGlite only: on PostgreSQL, servers share the database)', () => {
+  it('serves one process at a time: a second server on it refuses to start', async () => {
+    const second = spawnPalisade(['serve', '--port', '0', '--data', firstStore.dataDir]);
+    const outcome = await Promise.race([second.exited.then(() => 'exited'), second.waitFor(/^Palisade listening/m).then(() => 'listening')]);
+    await second.stop('SIGKILL');
+    expect(outcome, second.stdout()).toBe('exited');
+    expect((await second.exited).code).toBe(1);
+    expect(second.stderr()).toMatch(/data folder .* is in use by another Palisade process \(pid \d+\)/);
+    expect((await request(first, { path: '/api/v1/me', token: adminToken })).status).toBe(200);
+  });
+});
+
 describe('a start that cannot succeed', () => {
   it('says why in words, without a stack trace, and exits non-zero', async () => {
     const missing = path.join(tmpdir(), 'palisade-no-such-dir', 'cert.pem');
