@@ -29,6 +29,10 @@ export function findUnstorableText(value: unknown, root: string): FieldError[] {
       if (!isStorableText(v)) errors.push({ path, message: 'contains a NUL character or an unpaired UTF-16 surrogate' });
     } else if (Array.isArray(v)) {
       for (let i = v.length - 1; i >= 0; i--) pending.push([v[i], `${path}.${i}`]);
+    } else if (ArrayBuffer.isView(v)) {
+      // A raw body (e.g. an uploaded document) is bytes stored as bytea, not text: nothing to check,
+      // and walking it entry by entry would build one path string per byte.
+      continue;
     } else if (v !== null && typeof v === 'object') {
       for (const [k, child] of Object.entries(v)) {
         if (!isStorableText(k)) errors.push({ path, message: 'has a key with a NUL character or an unpaired UTF-16 surrogate' });
