@@ -30,6 +30,7 @@ const documentBody = z
   .meta({ type: 'string', format: 'binary', description: `the signed document, at most ${MAX_DOCUMENT_BYTES / 1024 / 1024} MiB` });
 const binary = z.custom<Buffer>((v) => Buffer.isBuffer(v)).meta({ type: 'string', format: 'binary' });
 
+/** Mount the engagement routes, including the raw-body document routes. @example registerEngagementRoutes(app, services); */
 export function registerEngagementRoutes(fastify: FastifyInstance, services: Services) {
   const { engagements } = services;
   const app = fastify.withTypeProvider<ZodTypeProvider>();

@@ -75,6 +75,11 @@ function assertDateRange(startDate: string, endDate: string): void {
   if (endDate < startDate) throw new ValidationError('the engagement ends before it starts', [{ path: 'endDate', message: `must be on or after startDate (${startDate})` }]);
 }
 
+/**
+ * The engagement service; every operation takes the actor first and checks its permission.
+ * `onStatusChange` hooks run inside each status change's transaction (see StatusChangeHook).
+ * @example const engagements = createEngagementService({ db, clock, audit }); await engagements.activate(actor, id);
+ */
 export function createEngagementService(deps: { db: Database; clock: Clock; audit: AuditService; onStatusChange?: StatusChangeHook[] }): EngagementService {
   const { db, clock, audit } = deps;
   const hooks = deps.onStatusChange ?? [];

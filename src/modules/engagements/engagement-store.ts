@@ -5,7 +5,10 @@ import type { Engagement, EngagementDocument, ListEngagementsQuery } from './eng
 
 type Raw = Record<string, unknown>;
 
-/** `documentUploaded` of a term: a stored document whose hash is the term's current hash. */
+/**
+ * `documentUploaded` of a term: a stored document whose hash is the term's current hash.
+ * `kind` and `column` are constants of this file, never request input.
+ */
 const uploaded = (kind: string, column: string) =>
   `EXISTS (SELECT 1 FROM engagement_documents d WHERE d.engagement_id = e.id AND d.kind = '${kind}' AND d.sha256 = e.${column}->>'sha256') AS ${column}_uploaded`;
 

@@ -5,6 +5,7 @@ import type { Services } from '../../composition.ts';
 import { pageOf, problemResponses, refParams } from '../../http/schemas.ts';
 import { createVendorSchema, listVendorsQuerySchema, updateVendorSchema, vendorSchema } from './vendor-types.ts';
 
+/** Mount the vendor routes. @example registerVendorRoutes(app, services); */
 export function registerVendorRoutes(fastify: FastifyInstance, { vendors }: Services) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   const tags = ['vendors'];

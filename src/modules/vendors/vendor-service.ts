@@ -26,6 +26,10 @@ export interface VendorService {
   archive(actor: AnyActor, ref: string): Promise<Vendor>;
 }
 
+/**
+ * The vendor service; every operation takes the actor first and checks its permission.
+ * @example const vendors = createVendorService({ db, clock, audit }); await vendors.archive(actor, 'Acme Dev');
+ */
 export function createVendorService(deps: { db: Database; clock: Clock; audit: AuditService }): VendorService {
   const { db, clock, audit } = deps;
 

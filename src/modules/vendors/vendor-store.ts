@@ -21,7 +21,10 @@ function toVendor(r: Raw): Vendor {
   };
 }
 
-/** True for PostgreSQL's unique_violation, which both PGlite and node-postgres report as `code`. */
+/**
+ * True for PostgreSQL's unique_violation, which both PGlite and node-postgres report as `code`.
+ * @example try { await insertVendor(tx, v); } catch (e) { if (isUniqueViolation(e)) throw new ConflictError('…'); throw e; }
+ */
 export function isUniqueViolation(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === '23505';
 }
