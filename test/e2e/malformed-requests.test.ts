@@ -76,7 +76,8 @@ describe('random requests', () => {
           expect(problem.requestId, context).toBe(res.headers['x-request-id']);
         }
       }),
-      { numRuns: 200 },
+      // PALISADE_FUZZ_RUNS=5000 searches harder when hunting a bug.
+      { numRuns: Number(process.env.PALISADE_FUZZ_RUNS ?? 200) },
     );
     const health = await t.app.inject({ url: '/healthz' });
     expect(health.statusCode).toBe(200);

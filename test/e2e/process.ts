@@ -68,6 +68,23 @@ export interface RunningServer extends ServerProcess {
   printedToken: string | undefined;
 }
 
+/** Children still running, so that a failed test leaves no server behind (see killLeftovers). */
+const live = new Set<ChildProcess>();
+
+/**
+ * Kill every child still running; call it in `afterAll` of each file that spawns servers.
+ * @example afterAll(killLeftovers);
+ */
+export async function killLeftovers(): Promise<void> {
+  await Promise.all(
+    [...live].map((child) => new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGKILL');
+    })),
+  );
+}
+
 /** The environment of a child: ours without any Palisade or database settings, plus `env`. */
 function childEnv(env: Record<string, string | undefined>): NodeJS.ProcessEnv {
   const out: NodeJS.ProcessEnv = {};
@@ -84,6 +101,7 @@ function childEnv(env: Record<string, string | undefined>): NodeJS.ProcessEnv {
  */
 export function spawnPalisade(args: string[], env: Record<string, string | undefined> = {}): ServerProcess {
   const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  live.add(child);
   let out = '';
   let err = '';
   const waiters = new Set<() => void>();
@@ -98,6 +116,7 @@ export function spawnPalisade(args: string[], env: Record<string, string | undef
   let hasExited = false;
   void exited.then(() => {
     hasExited = true;
+    live.delete(child);
     for (const w of waiters) w();
   });
 

@@ -15,7 +15,7 @@ import { connect as tlsConnect, createServer as createTlsServer, type SecureVers
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateToken, TOKEN_PATTERN } from '../../src/core/secret-token.ts';
 import {
-  createDataStore, request, spawnPalisade, startPalisade,
+  createDataStore, killLeftovers, request, spawnPalisade, startPalisade,
   type DataStore, type HttpResponse, type RunningServer, type ServerProcess,
 } from './process.ts';
 
@@ -98,7 +98,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  await Promise.all([first?.stop('SIGKILL'), preset?.stop('SIGKILL')]);
+  await killLeftovers();
   await Promise.all([firstStore?.remove(), presetStore?.remove()]);
 });
 
@@ -331,10 +331,14 @@ describe('graceful shutdown', () => {
 describe('a stop requested while the server is starting', () => {
   it('lets the start finish, then stops cleanly with exit code 0', async () => {
     const p = spawnPalisade(['serve', '--port', '0', '--data', firstStore.dataDir, '--log-level', 'warn'], firstStore.env);
-    await p.waitFor(/^Starting Palisade/m);
-    p.child.kill('SIGTERM');
-    expect(await p.exited).toEqual({ code: 0, signal: null });
-    expect(p.stdout()).toMatch(/Received SIGTERM/);
+    try {
+      await p.waitFor(/^Starting Palisade/m);
+      p.child.kill('SIGTERM');
+      expect(await p.exited).toEqual({ code: 0, signal: null });
+      expect(p.stdout()).toMatch(/Received SIGTERM/);
+    } finally {
+      await p.stop('SIGKILL');
+    }
   });
 });
 
