@@ -7,7 +7,7 @@
  * together, and shared: `first` (first start, prints its token) and `preset` (PALISADE_BOOTSTRAP_TOKEN).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { connect as netConnect, createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -117,6 +117,8 @@ describe('the first start', () => {
     const me = await request(first, { path: '/api/v1/me', token: adminToken });
     expect(me.status).toBe(200);
     expect(me.json()).toMatchObject({ handle: 'admin', role: 'admin', status: 'active' });
+    for (const h of SECURITY_HEADERS) expect(me.headers[h], h).toBeTruthy();
+    expect(me.headers['strict-transport-security']).toBeUndefined(); // HSTS only over HTTPS
   });
 
   it('uses PALISADE_BOOTSTRAP_TOKEN as the admin token without printing it', async () => {
@@ -137,6 +139,7 @@ describe('the first start', () => {
       expect(exit.code).not.toBeNull();
       expect(p.stderr()).toMatch(/PALISADE_BOOTSTRAP_TOKEN is not a Palisade token/);
       expect(p.stdout()).not.toMatch(/listening/);
+      expect(await readdir(store.dataDir)).toEqual([]); // refused before any data was touched
     } finally {
       await store.remove();
     }
