@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLogger, scrubTokens } from './logger.ts';
-import { generateToken } from './secret-token.ts';
+import { createLogger } from './logger.ts';
+import { generateToken, scrubTokens } from './secret-token.ts';
 
 /** A logger writing into an array of parsed lines. */
 function capture() {

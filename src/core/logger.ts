@@ -1,6 +1,6 @@
 /** @module core/logger — structured JSON logs (pino) with secrets redacted by path and by shape. */
 import { pino, stdSerializers, type Logger } from 'pino';
-import { TOKEN_PREFIX } from './secret-token.ts';
+import { scrubTokens } from './secret-token.ts';
 
 /** Paths that may hold credentials; pino replaces their values before anything is written. */
 export const REDACTED_PATHS = [
@@ -15,18 +15,6 @@ export const REDACTED_PATHS = [
   'secret',
   '*.secret',
 ];
-
-/**
- * Anything shaped like a Palisade token, wherever it sits in a line (a URL, an error message): a
- * token pasted into a query string or a path must not reach the logs. Twenty characters and more
- * is past the 10-character hint that listings show.
- */
-const TOKEN_LIKE = new RegExp(`${TOKEN_PREFIX}[0-9A-Za-z]{16,}`, 'g');
-
-/** Replace token-shaped strings in one serialized log line. */
-export function scrubTokens(line: string): string {
-  return line.replace(TOKEN_LIKE, `${TOKEN_PREFIX}[redacted]`);
-}
 
 /**
  * Database drivers attach the failing statement's parameter values (`params`), the offending row

@@ -62,3 +62,17 @@ export function digestsEqual(a: string, b: string): boolean {
 export function tokenHint(token: string): string {
   return token.slice(0, TOKEN_PREFIX.length + 6);
 }
+
+/**
+ * Anything shaped like a Palisade token, wherever it sits in a text (a URL, an error message). Twenty
+ * characters and more: past the 10-character hint that listings show, short of any useful guess.
+ */
+const TOKEN_LIKE = new RegExp(`${TOKEN_PREFIX}[0-9A-Za-z]{16,}`, 'g');
+
+/**
+ * Replace token-shaped strings, for text that is logged or recorded (a token pasted into a URL).
+ * @example scrubTokens('/api/v1/me?token=pal_3k9…') // '/api/v1/me?token=pal_[redacted]'
+ */
+export function scrubTokens(text: string): string {
+  return text.replace(TOKEN_LIKE, `${TOKEN_PREFIX}[redacted]`);
+}

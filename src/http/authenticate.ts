@@ -4,6 +4,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ForbiddenError, UnauthenticatedError } from '../core/errors.ts';
+import { scrubTokens } from '../core/secret-token.ts';
 import type { RequestOrigin } from '../modules/auth/actor.ts';
 import { isPermitted } from '../modules/auth/permissions.ts';
 import type { TokenService } from '../modules/auth/token-service.ts';
@@ -45,7 +46,8 @@ export function installAuthentication(app: FastifyInstance, tokens: TokenService
     const token = bearerOf(request.headers.authorization);
     if (!token) {
       await tokens.recordFailure(originOf(request), request.headers.authorization ? 'malformed authorization header' : 'no credentials', {
-        route: request.url.split('?')[0],
+        // The audit log is permanent: a token pasted into the path by mistake must not end up in it.
+        route: scrubTokens(request.url.split('?')[0] ?? ''),
       });
       throw new UnauthenticatedError('send an API token as "Authorization: Bearer pal_…"');
     }

@@ -107,4 +107,13 @@ describe('an API token', () => {
     await expectRefused('pal_not-even-the-right-shape');
     expect((await lastFailure()).details).toMatchObject({ reason: 'malformed token' });
   });
+
+  it('pasted into a URL by mistake never reaches the audit log, which cannot be edited afterwards', async () => {
+    const { token } = await issue(t.adminToken, { name: 'pasted' });
+    const res = await t.call(null, { url: `/api/v1/people/${token}?token=${token}` });
+    expect(res.statusCode).toBe(401);
+    const failure = await lastFailure();
+    expect(failure.details).toMatchObject({ reason: 'no credentials', route: expect.stringMatching(/^\/api\/v1\/people\//) });
+    expect(JSON.stringify(failure)).not.toContain(token.slice(10));
+  });
 });
