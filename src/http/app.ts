@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { ServiceUnavailableError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import type { Services } from '../composition.ts';
 import { registerAuditRoutes } from '../modules/audit/audit-routes.ts';
@@ -69,7 +70,15 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   installInputGuard(app);
   await installOpenApi(app);
 
-  app.get('/healthz', { config: { public: true }, schema: { hide: true } }, async () => ({ status: 'ok' }));
+  // Healthy means the database answers: a load balancer should stop sending traffic otherwise.
+  app.get('/healthz', { config: { public: true }, schema: { hide: true } }, async () => {
+    try {
+      await services.db.query('SELECT 1');
+    } catch {
+      throw new ServiceUnavailableError('the database does not answer');
+    }
+    return { status: 'ok' };
+  });
   registerPeopleRoutes(app, services);
   registerVendorRoutes(app, services);
   registerEngagementRoutes(app, services);

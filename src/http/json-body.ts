@@ -1,7 +1,8 @@
 /**
  * @module http/json-body — the JSON body parser: the bytes must be UTF-8 (RFC 8259 §8.1; Fastify
  * would otherwise turn invalid bytes silently into U+FFFD), then Fastify's own safe parse, which
- * refuses `__proto__` and `constructor.prototype` keys — with a message that says so.
+ * refuses `__proto__` and `constructor.prototype` keys — with a message that says so. An empty body
+ * counts as no body.
  */
 import type { FastifyInstance } from 'fastify';
 import { ValidationError } from '../core/errors.ts';
@@ -31,6 +32,12 @@ export function installJsonBodyParser(app: FastifyInstance) {
       text = strictUtf8.decode(body as Buffer);
     } catch {
       done(new ValidationError('the request body is not valid UTF-8'), undefined);
+      return;
+    }
+    // Many clients send `content-type: application/json` with no body on action routes
+    // (POST …/activate); an empty body is "no body", and routes that need one say so in validation.
+    if (text.trim() === '') {
+      done(null, undefined);
       return;
     }
     parseSafely(request, text, (err, value) => {
