@@ -23,6 +23,24 @@ export const PERMISSIONS = {
   'resources.read': ['admin', 'approver', 'auditor'],
   'resources.write': ['admin'],
   'audit.read': ['admin', 'auditor'],
+  // Access (issue 3): vetting, training, readiness, requests, approvals, grants, settings.
+  'vetting.read': ['admin', 'approver', 'auditor'],
+  'vetting.write': ['admin'],
+  'training.write': ['admin'],
+  /** Developers see only their own readiness, on engagements they are on; the service filters. */
+  'readiness.read': ['admin', 'approver', 'auditor', 'developer'],
+  /** Developers request for themselves; admins for any developer (row-level check in the service). */
+  'access.request': ['admin', 'developer'],
+  /** Developers see only requests for themselves; the service filters. */
+  'access.read': ['admin', 'approver', 'auditor', 'developer'],
+  /** The service also checks that the caller is an eligible approver of the resource and not the requester. */
+  'access.decide': ['admin', 'approver'],
+  /** Developers see only their own grants; the service filters. */
+  'grants.read': ['admin', 'approver', 'auditor', 'developer'],
+  /** Approvers only on resources they own; the service checks. */
+  'grants.revoke': ['admin', 'approver'],
+  'settings.read': ['admin', 'approver', 'auditor'],
+  'settings.write': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
