@@ -41,6 +41,12 @@ export const PERMISSIONS = {
   'grants.revoke': ['admin', 'approver'],
   'settings.read': ['admin', 'approver', 'auditor'],
   'settings.write': ['admin'],
+  // Ingestion and export (issue 4).
+  /** Send sshd logs, GitHub audit events and generic events; set the GitHub webhook secret. */
+  'ingest.write': ['admin'],
+  'ingest.read': ['admin', 'auditor'],
+  'audit.sinks.read': ['admin', 'auditor'],
+  'audit.sinks.write': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
