@@ -1,7 +1,7 @@
 /** @module db/pglite — the embedded PostgreSQL (PGlite, WASM) adapter, persisted to a data folder. */
 import { mkdir } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
-import { parseDate, parseInt8, TYPE_OIDS, type Database, type Queryable } from './database.ts';
+import { CHANNEL_NAME, parseDate, parseInt8, TYPE_OIDS, type Database, type Queryable, type Session } from './database.ts';
 
 /**
  * Open PGlite in `dataDir` (created if missing), or in memory when `dataDir` is undefined.
@@ -22,6 +22,24 @@ export async function openPglite(dataDir: string | undefined): Promise<Database>
         const q: Queryable = { query: (sql, params) => run(tx, sql, params) };
         return fn(q);
       }),
+    session: async (): Promise<Session> => {
+      // The one connection is shared: its session locks are trivially ours (one process per folder).
+      const unlisten: (() => Promise<void>)[] = [];
+      return {
+        query: (sql, params) => run(pg, sql, params),
+        listen: async (channel, onNotify) => {
+          if (!CHANNEL_NAME.test(channel)) throw new Error(`invalid channel name ${channel}`);
+          unlisten.push(await pg.listen(channel, () => onNotify()));
+        },
+        // In process: the connection goes away only with the database itself.
+        onLost: () => undefined,
+        close: async () => {
+          if (pg.closed) return;
+          for (const stop of unlisten.splice(0)) await stop();
+          await pg.query('SELECT pg_advisory_unlock_all()');
+        },
+      };
+    },
     close: () => pg.close(),
   };
 }
