@@ -4,12 +4,21 @@
  */
 import type { Clock } from './core/clock.ts';
 import type { Database } from './db/database.ts';
+import { createAccessHooks } from './modules/access/access-hooks.ts';
+import { createEndAccess } from './modules/access/access-revocation.ts';
+import { createApproverService, type ApproverService } from './modules/access/approver-service.ts';
+import { createGrantService, type GrantService } from './modules/access/grant-service.ts';
+import { defaultRequestPolicy, type RequestPolicy } from './modules/access/request-policy.ts';
+import { createAccessRequestService, type AccessRequestService } from './modules/access/request-service.ts';
+import { createSettingsService, type SettingsService } from './modules/access/settings-service.ts';
 import { createAuditService, type AuditService } from './modules/audit/audit-service.ts';
 import { createTokenService, type TokenService } from './modules/auth/token-service.ts';
 import { createEngagementService, type EngagementService } from './modules/engagements/engagement-service.ts';
 import { createPeopleService, type PeopleService } from './modules/people/people-service.ts';
 import { createResourceService, type ResourceService } from './modules/resources/resource-service.ts';
 import { createVendorService, type VendorService } from './modules/vendors/vendor-service.ts';
+import { createReadinessService, type ReadinessService } from './modules/vetting/readiness-service.ts';
+import { createVettingService, type VettingService } from './modules/vetting/vetting-service.ts';
 
 export interface Services {
   db: Database;
@@ -20,15 +29,36 @@ export interface Services {
   vendors: VendorService;
   engagements: EngagementService;
   resources: ResourceService;
+  vetting: VettingService;
+  readiness: ReadinessService;
+  settings: SettingsService;
+  requestPolicy: RequestPolicy;
+  accessRequests: AccessRequestService;
+  grants: GrantService;
+  approvers: ApproverService;
 }
 
 export function createServices(deps: { db: Database; clock: Clock }): Services {
   const { db, clock } = deps;
   const audit = createAuditService({ db, clock });
   const tokens = createTokenService({ db, clock, audit });
-  const people = createPeopleService({ db, clock, audit });
+  // Suspending, ending, taking a developer off, offboarding: every grant goes in the same transaction.
+  const accessHooks = createAccessHooks(createEndAccess({ clock, audit }));
+  const people = createPeopleService({ db, clock, audit, onStatusChange: [accessHooks.onPersonStatusChange] });
   const vendors = createVendorService({ db, clock, audit });
-  const engagements = createEngagementService({ db, clock, audit });
+  const engagements = createEngagementService({
+    db, clock, audit, onStatusChange: [accessHooks.onEngagementStatusChange], onDeveloperRemoved: [accessHooks.onDeveloperRemoved],
+  });
   const resources = createResourceService({ db, clock, audit });
-  return { db, clock, audit, tokens, people, vendors, engagements, resources };
+  const vetting = createVettingService({ db, clock, audit });
+  const readiness = createReadinessService({ db, clock });
+  const settings = createSettingsService({ db, clock, audit });
+  const requestPolicy: RequestPolicy = defaultRequestPolicy;
+  const accessRequests = createAccessRequestService({ db, clock, audit, policy: requestPolicy });
+  const grants = createGrantService({ db, clock, audit });
+  const approvers = createApproverService({ db, clock, audit });
+  return {
+    db, clock, audit, tokens, people, vendors, engagements, resources,
+    vetting, readiness, settings, requestPolicy, accessRequests, grants, approvers,
+  };
 }

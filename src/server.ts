@@ -13,6 +13,7 @@ import { createServices, type Services } from './composition.ts';
 import type { Database } from './db/database.ts';
 import { openDatabase } from './db/open.ts';
 import { buildApp } from './http/app.ts';
+import { startAccessSweeper } from './modules/access/access-sweeper.ts';
 
 export interface RunningServer {
   url: string;
@@ -69,6 +70,7 @@ export async function startServer(cfg: ServerConfig, out: NodeJS.WritableStream)
       );
     }
     out.write(`Palisade listening on ${url} (database: ${db.dialect === 'pglite' ? `embedded, ${cfg.dataDir}` : 'PostgreSQL'})\n`);
+    const sweeper = startAccessSweeper(services, { onError: (err) => logger.error({ err }, 'access request expiry failed') });
     const running = app;
     return {
       url,
@@ -76,6 +78,7 @@ export async function startServer(cfg: ServerConfig, out: NodeJS.WritableStream)
       services,
       close: async () => {
         await running.close();
+        await sweeper.stop();
         await db.close();
         await lock?.release();
       },

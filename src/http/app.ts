@@ -8,12 +8,15 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import { ServiceUnavailableError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import type { Services } from '../composition.ts';
+import { registerAccessAdminRoutes } from '../modules/access/access-admin-routes.ts';
+import { registerAccessRoutes } from '../modules/access/access-routes.ts';
 import { registerAuditRoutes } from '../modules/audit/audit-routes.ts';
 import { registerTokenRoutes } from '../modules/auth/token-routes.ts';
 import { registerEngagementRoutes } from '../modules/engagements/engagement-routes.ts';
 import { registerPeopleRoutes } from '../modules/people/people-routes.ts';
 import { registerResourceRoutes } from '../modules/resources/resource-routes.ts';
 import { registerVendorRoutes } from '../modules/vendors/vendor-routes.ts';
+import { registerVettingRoutes } from '../modules/vetting/vetting-routes.ts';
 import { installAuthentication } from './authenticate.ts';
 import { installOpenApi, serveOpenApiDocument } from './openapi.ts';
 import { installInputGuard } from './input-guard.ts';
@@ -85,6 +88,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   registerResourceRoutes(app, services);
   registerTokenRoutes(app, services);
   registerAuditRoutes(app, services);
+  registerVettingRoutes(app, services);
+  registerAccessRoutes(app, services);
+  registerAccessAdminRoutes(app, services);
   serveOpenApiDocument(app);
   return app;
 }

@@ -4,6 +4,10 @@ import { createHash } from 'node:crypto';
 export const ENGAGEMENT_STATUSES = ['draft', 'active', 'suspended', 'ended'] as const;
 export type EngagementStatus = (typeof ENGAGEMENT_STATUSES)[number];
 
+/** A developer's role on an engagement (`engagement_developers.duty`); policies use it. */
+export const DUTIES = ['frontend', 'backend', 'fullstack', 'mobile', 'devops', 'data', 'qa', 'other'] as const;
+export type Duty = (typeof DUTIES)[number];
+
 /** Contract terms backed by a signed document, as named in the API body. */
 export const CONTRACT_TERMS = ['nda', 'dpa', 'ipOwnership'] as const;
 export type ContractTerm = (typeof CONTRACT_TERMS)[number];

@@ -257,7 +257,7 @@ describe('the developers on an engagement', () => {
     const id = (await h.create({ name: 'Growing team', vendorId })).json().id;
     const res = await h.admin({ method: 'POST', url: `/api/v1/engagements/${id}/developers`, payload: { personId: dev1.id } });
     expect(res.statusCode, res.body).toBe(200);
-    expect(res.json().developers).toEqual([{ id: dev1.id, handle: dev1.handle }]);
+    expect(res.json().developers).toEqual([{ id: dev1.id, handle: dev1.handle, duty: null }]);
     const [event] = await h.events('engagement.developer_added', id);
     expect(event).toMatchObject({ target_type: 'person', target_id: dev1.id, details: { personId: dev1.id, handle: dev1.handle } });
     expect((await h.admin({ method: 'POST', url: `/api/v1/engagements/${id}/developers`, payload: { personId: dev1.id } })).statusCode).toBe(409);
@@ -277,7 +277,7 @@ describe('the developers on an engagement', () => {
     const id = (await h.create({ name: 'Shrinking team', vendorId, developerIds: [dev1.id, dev2.id] })).json().id;
     const res = await h.admin({ method: 'DELETE', url: `/api/v1/engagements/${id}/developers/${dev2.id}` });
     expect(res.statusCode).toBe(200);
-    expect(res.json().developers).toEqual([{ id: dev1.id, handle: dev1.handle }]);
+    expect(res.json().developers).toEqual([{ id: dev1.id, handle: dev1.handle, duty: null }]);
     expect(await h.events('engagement.developer_removed', id)).toMatchObject([{ target_id: dev2.id, details: { personId: dev2.id } }]);
     expect((await h.admin({ method: 'DELETE', url: `/api/v1/engagements/${id}/developers/${dev2.id}` })).statusCode).toBe(404);
   });

@@ -74,7 +74,7 @@ export function registerEngagementRoutes(fastify: FastifyInstance, services: Ser
   app.post('/api/v1/engagements/:id/developers', {
     config: { permission: 'engagements.write' },
     schema: { tags, summary: 'Put an external developer on the engagement', params: idParams, body: addDeveloperSchema, response: { 200: engagementSchema, ...problemResponses } },
-  }, async (req) => engagements.addDeveloper(req.actor!, req.params.id, req.body.personId));
+  }, async (req) => engagements.addDeveloper(req.actor!, req.params.id, req.body.personId, req.body.duty ?? null));
 
   app.delete('/api/v1/engagements/:id/developers/:personId', {
     config: { permission: 'engagements.write' },

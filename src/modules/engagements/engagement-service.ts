@@ -16,7 +16,7 @@ import { assertPermitted } from '../auth/permissions.ts';
 import { findVendorById } from '../vendors/vendor-store.ts';
 import { loadForChange, loadVisible, visibleTo } from './engagement-access.ts';
 import { createContractOperations, type ContractOperations } from './engagement-contract.ts';
-import { canTransition, missingTerms, TERM_LABELS, utcDate, type EngagementStatus } from './engagement-fns.ts';
+import { canTransition, missingTerms, TERM_LABELS, utcDate, type Duty, type EngagementStatus } from './engagement-fns.ts';
 import * as store from './engagement-store.ts';
 import type { CreateEngagementInput, Engagement, ListEngagementsQuery, UpdateEngagementInput } from './engagement-types.ts';
 
@@ -32,6 +32,17 @@ export type StatusChangeHook = (
   change: { engagement: Engagement; from: EngagementStatus; to: EngagementStatus },
 ) => Promise<Record<string, unknown> | void>;
 
+/**
+ * Work that must commit or fail together with taking a developer off an engagement, run inside its
+ * transaction before the audit event; whatever it returns is added to the event's details. Issue 3
+ * revokes the developer's grants on the engagement here.
+ */
+export type DeveloperRemovedHook = (
+  tx: Queryable,
+  actor: AnyActor,
+  change: { engagement: Engagement; personId: string },
+) => Promise<Record<string, unknown> | void>;
+
 export interface EngagementService extends ContractOperations {
   create(actor: AnyActor, input: CreateEngagementInput): Promise<Engagement>;
   get(actor: AnyActor, id: string): Promise<Engagement>;
@@ -44,7 +55,8 @@ export interface EngagementService extends ContractOperations {
   suspend(actor: AnyActor, id: string): Promise<Engagement>;
   /** draft|active|suspended → ended; final. */
   end(actor: AnyActor, id: string): Promise<Engagement>;
-  addDeveloper(actor: AnyActor, id: string, personId: string): Promise<Engagement>;
+  /** `duty`: the developer's role on this engagement (frontend, backend, …), or null. */
+  addDeveloper(actor: AnyActor, id: string, personId: string, duty?: Duty | null): Promise<Engagement>;
   removeDeveloper(actor: AnyActor, id: string, personId: string): Promise<Engagement>;
 }
 
@@ -77,12 +89,20 @@ function assertDateRange(startDate: string, endDate: string): void {
 
 /**
  * The engagement service; every operation takes the actor first and checks its permission.
- * `onStatusChange` hooks run inside each status change's transaction (see StatusChangeHook).
+ * `onStatusChange` hooks run inside each status change's transaction (see StatusChangeHook),
+ * `onDeveloperRemoved` hooks inside removeDeveloper's (see DeveloperRemovedHook).
  * @example const engagements = createEngagementService({ db, clock, audit }); await engagements.activate(actor, id);
  */
-export function createEngagementService(deps: { db: Database; clock: Clock; audit: AuditService; onStatusChange?: StatusChangeHook[] }): EngagementService {
+export function createEngagementService(deps: {
+  db: Database;
+  clock: Clock;
+  audit: AuditService;
+  onStatusChange?: StatusChangeHook[];
+  onDeveloperRemoved?: DeveloperRemovedHook[];
+}): EngagementService {
   const { db, clock, audit } = deps;
   const hooks = deps.onStatusChange ?? [];
+  const removalHooks = deps.onDeveloperRemoved ?? [];
 
   /** The vendor must exist (400) and be active (409); share-locked so that archiving waits for us. */
   const assertVendorActive = async (tx: Queryable, vendorId: string | null, path: string) => {
@@ -276,7 +296,7 @@ export function createEngagementService(deps: { db: Database; clock: Clock; audi
     suspend: (actor, id) => transition(actor, id, 'suspended'),
     end: (actor, id) => transition(actor, id, 'ended'),
 
-    async addDeveloper(actor, id, personId) {
+    async addDeveloper(actor, id, personId, duty = null) {
       assertPermitted(actor, 'engagements.write');
       return db.transaction(async (tx) => {
         const before = await loadForChange(tx, id);
@@ -284,14 +304,14 @@ export function createEngagementService(deps: { db: Database; clock: Clock; audi
         await assertVendorActive(tx, before.vendorId, 'vendorId');
         const [d] = await assertDevelopersFit(tx, before.vendorId, [personId], () => 'personId');
         const now = clock.now();
-        await store.addDeveloper(tx, id, personId, now);
+        await store.addDeveloper(tx, id, personId, now, duty);
         await store.updateEngagementRow(tx, { ...before, updatedAt: now });
         await audit.record(tx, actor, {
           type: 'engagement.developer_added',
           outcome: 'success',
           target: { type: 'person', id: personId },
           engagementId: id,
-          details: { engagementId: id, personId, handle: d!.handle },
+          details: { engagementId: id, personId, handle: d!.handle, duty },
         });
         return reload(tx, id);
       });
@@ -305,12 +325,14 @@ export function createEngagementService(deps: { db: Database; clock: Clock; audi
         if (!leaving || !(await store.removeDeveloper(tx, id, personId))) throw new NotFoundError('this person is not on the engagement');
         const now = clock.now();
         await store.updateEngagementRow(tx, { ...before, updatedAt: now });
+        const extra: Record<string, unknown> = {};
+        for (const hook of removalHooks) Object.assign(extra, await hook(tx, actor, { engagement: before, personId }));
         await audit.record(tx, actor, {
           type: 'engagement.developer_removed',
           outcome: 'success',
           target: { type: 'person', id: personId },
           engagementId: id,
-          details: { engagementId: id, personId, handle: leaving.handle },
+          details: { engagementId: id, personId, handle: leaving.handle, ...extra },
         });
         return reload(tx, id);
       });

@@ -13,7 +13,7 @@ const uploaded = (kind: string, column: string) =>
   `EXISTS (SELECT 1 FROM engagement_documents d WHERE d.engagement_id = e.id AND d.kind = '${kind}' AND d.sha256 = e.${column}->>'sha256') AS ${column}_uploaded`;
 
 const SELECT = `SELECT e.*, ${uploaded('nda', 'nda')}, ${uploaded('dpa', 'dpa')}, ${uploaded('ip_ownership', 'ip_ownership')},
-  COALESCE((SELECT json_agg(json_build_object('id', p.id, 'handle', p.handle) ORDER BY ed.added_at, p.handle)
+  COALESCE((SELECT json_agg(json_build_object('id', p.id, 'handle', p.handle, 'duty', ed.duty) ORDER BY ed.added_at, p.handle)
     FROM engagement_developers ed JOIN people p ON p.id = ed.person_id WHERE ed.engagement_id = e.id), '[]') AS developers
   FROM engagements e`;
 
@@ -96,8 +96,8 @@ export async function isDeveloperOn(q: Queryable, engagementId: string, personId
   return rows.length > 0;
 }
 
-export async function addDeveloper(q: Queryable, engagementId: string, personId: string, at: Date): Promise<void> {
-  await q.query('INSERT INTO engagement_developers (engagement_id, person_id, added_at) VALUES ($1, $2, $3)', [engagementId, personId, at]);
+export async function addDeveloper(q: Queryable, engagementId: string, personId: string, at: Date, duty: string | null = null): Promise<void> {
+  await q.query('INSERT INTO engagement_developers (engagement_id, person_id, added_at, duty) VALUES ($1, $2, $3, $4)', [engagementId, personId, at, duty]);
 }
 
 /** Returns false when the person was not on the engagement. */

@@ -1,6 +1,6 @@
 /** @module engagements/engagement-types — API shapes of engagements, their contract terms and signed documents. */
 import { z } from 'zod';
-import { CONTRACT_TERMS, ENGAGEMENT_STATUSES, TERM_SLUGS } from './engagement-fns.ts';
+import { CONTRACT_TERMS, DUTIES, ENGAGEMENT_STATUSES, TERM_SLUGS } from './engagement-fns.ts';
 
 export const MAX_DEVELOPERS_AT_CREATE = 100;
 /** Signed documents are PDFs or opaque bytes up to this size. */
@@ -33,7 +33,11 @@ export const signedTermSchema = z.object({
 });
 export type SignedTermView = z.infer<typeof signedTermSchema>;
 
-export const engagementDeveloperSchema = z.object({ id: z.uuid(), handle: z.string() });
+export const engagementDeveloperSchema = z.object({
+  id: z.uuid(),
+  handle: z.string(),
+  duty: z.enum(DUTIES).nullable().describe('the developer\'s role on this engagement; null when not stated'),
+});
 
 /** What leaves the server; an allow-list. */
 export const engagementSchema = z.object({
@@ -109,7 +113,9 @@ export type SignTermInput = z.infer<typeof signTermSchema>;
 
 export const termParams = z.object({ id: z.uuid(), term: z.enum(TERM_SLUGS) });
 export const developerParams = z.object({ id: z.uuid(), personId: z.uuid() });
-export const addDeveloperSchema = z.object({ personId: z.uuid() }).strict();
+export const addDeveloperSchema = z
+  .object({ personId: z.uuid(), duty: z.enum(DUTIES).nullable().optional().describe('the developer\'s role on this engagement (policies use it)') })
+  .strict();
 
 export const documentSchema = z.object({
   term: z.enum(CONTRACT_TERMS),

@@ -18,6 +18,17 @@ import type { CreatePersonInput, ListPeopleQuery, Person, UpdatePersonInput, Upd
 
 const AUDITED_FIELDS = ['name', 'email', 'role', 'vendorId', 'timeZone', 'workingHours', 'sshPublicKeys', 'ageRecipient', 'status'] as const;
 
+/**
+ * Work that must commit or fail together with a person's suspension or offboarding, run inside
+ * its transaction before the audit event; whatever it returns is added to the event's details.
+ * Issue 3 revokes every grant of the person here.
+ */
+export type PersonStatusHook = (
+  tx: Queryable,
+  actor: AnyActor,
+  change: { person: Person; from: Person['status']; to: Person['status'] },
+) => Promise<Record<string, unknown> | void>;
+
 export interface PeopleService {
   create(actor: AnyActor, input: CreatePersonInput): Promise<Person>;
   /** Create on an open transaction (first-start bootstrap). */
@@ -44,8 +55,14 @@ function parseKeys(lines: string[]): SshPublicKey[] {
   return keys;
 }
 
-export function createPeopleService(deps: { db: Database; clock: Clock; audit: AuditService }): PeopleService {
+export function createPeopleService(deps: { db: Database; clock: Clock; audit: AuditService; onStatusChange?: PersonStatusHook[] }): PeopleService {
   const { db, clock, audit } = deps;
+  const statusHooks = deps.onStatusChange ?? [];
+  const runStatusHooks = async (tx: Queryable, actor: AnyActor, person: Person, from: Person['status'], to: Person['status']) => {
+    const extra: Record<string, unknown> = {};
+    for (const hook of statusHooks) Object.assign(extra, await hook(tx, actor, { person, from, to }));
+    return extra;
+  };
 
   const find = async (q: Queryable, ref: string) =>
     UUID_PATTERN.test(ref) ? store.findPersonById(q, ref) : store.findPersonByHandle(q, ref);
@@ -101,7 +118,8 @@ export function createPeopleService(deps: { db: Database; clock: Clock; audit: A
     }
     await store.updatePersonRow(tx, after);
     if (changes.status?.to === 'suspended') await revokeAllOf(tx, before.id, now);
-    await audit.record(tx, actor, { type: 'person.updated', outcome: 'success', target: { type: 'person', id: before.id }, details: { handle: before.handle, changes } });
+    const extra = changes.status ? await runStatusHooks(tx, actor, after, before.status, after.status) : {};
+    await audit.record(tx, actor, { type: 'person.updated', outcome: 'success', target: { type: 'person', id: before.id }, details: { handle: before.handle, changes, ...extra } });
     return after;
   };
 
@@ -189,11 +207,12 @@ export function createPeopleService(deps: { db: Database; clock: Clock; audit: A
         const after: Person = { ...before, status: 'offboarded', updatedAt: now };
         await store.updatePersonRow(tx, after);
         const revokedTokenIds = await revokeAllOf(tx, before.id, now);
+        const extra = await runStatusHooks(tx, actor, after, before.status, 'offboarded');
         await audit.record(tx, actor, {
           type: 'person.offboarded',
           outcome: 'success',
           target: { type: 'person', id: before.id },
-          details: { handle: before.handle, previousStatus: before.status, revokedTokenIds },
+          details: { handle: before.handle, previousStatus: before.status, revokedTokenIds, ...extra },
         });
         return after;
       });
