@@ -9,7 +9,9 @@ import { ValidationError } from '../../core/errors.ts';
 import type { Database, Queryable } from '../../db/database.ts';
 import type { AnyActor, RequestOrigin } from '../auth/actor.ts';
 import { assertPermitted } from '../auth/permissions.ts';
-import { findEvents, insertEvent } from './audit-store.ts';
+import { findEvents, insertEvent, type AuditRow } from './audit-store.ts';
+import { entryOf } from './log-entry.ts';
+import { encodeEntryText } from './tlog/index.ts';
 import type { AuditEvent, AuditEventInput, AuditQuery } from './audit-types.ts';
 
 export interface AuditService {
@@ -22,12 +24,28 @@ export interface AuditService {
   list(actor: AnyActor, query: AuditQuery): Promise<Page<AuditEvent>>;
 }
 
+/**
+ * Refuse, before it is written, an event that could not become a log entry (a type with control
+ * characters, details over 1 MiB …): the sequencer must be able to integrate every outbox row.
+ * Checked on the details as the database will store them (JSON), at the longest possible index.
+ */
+function assertEncodable(row: AuditRow): void {
+  const details = JSON.parse(JSON.stringify(row.details)) as Record<string, unknown>;
+  const event = {
+    ...row,
+    details,
+    actor: { id: row.actorId, handle: row.actorHandle, role: row.actorRole, ip: row.actorIp, userAgent: row.actorUserAgent },
+    target: { type: row.targetType, id: row.targetId },
+  };
+  encodeEntryText(entryOf(event, Number.MAX_SAFE_INTEGER));
+}
+
 export function createAuditService(deps: { db: Database; clock: Clock }): AuditService {
   return {
     async record(tx, actor, event) {
       const id = newId();
       const person = 'kind' in actor && actor.kind === 'person' ? actor : null;
-      await insertEvent(tx, {
+      const row = {
         id,
         occurredAt: deps.clock.now(),
         type: event.type,
@@ -42,7 +60,9 @@ export function createAuditService(deps: { db: Database; clock: Clock }): AuditS
         engagementId: event.engagementId ?? null,
         requestId: actor.requestId,
         details: event.details ?? {},
-      });
+      };
+      assertEncodable(row);
+      await insertEvent(tx, row);
       return id;
     },
 

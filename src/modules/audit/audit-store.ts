@@ -32,7 +32,8 @@ export async function insertEvent(q: Queryable, e: AuditRow): Promise<void> {
   );
 }
 
-interface DbRow {
+/** An audit_events row as the drivers return it. */
+export interface DbRow {
   seq: number;
   id: string;
   occurred_at: Date;
@@ -48,9 +49,11 @@ interface DbRow {
   engagement_id: string | null;
   request_id: string | null;
   details: Record<string, unknown>;
+  leaf_index: number | null;
 }
 
-function toEvent(r: DbRow): AuditEvent {
+/** The API shape of a row. */
+export function toEvent(r: DbRow): AuditEvent {
   return {
     seq: r.seq,
     id: r.id,
@@ -62,6 +65,7 @@ function toEvent(r: DbRow): AuditEvent {
     engagementId: r.engagement_id,
     requestId: r.request_id,
     details: r.details,
+    leafIndex: r.leaf_index,
   };
 }
 

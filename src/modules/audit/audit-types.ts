@@ -31,6 +31,7 @@ export const auditEventSchema = z.object({
   engagementId: z.string().nullable(),
   requestId: z.string().nullable(),
   details: z.record(z.string(), z.unknown()),
+  leafIndex: z.number().int().nullable().describe('position in the tamper-evident log; null until the sequencer has integrated the event'),
 });
 export type AuditEvent = z.infer<typeof auditEventSchema>;
 
