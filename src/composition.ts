@@ -11,7 +11,10 @@ import { createGrantService, type GrantService } from './modules/access/grant-se
 import { defaultRequestPolicy, type RequestPolicy } from './modules/access/request-policy.ts';
 import { createAccessRequestService, type AccessRequestService } from './modules/access/request-service.ts';
 import { createSettingsService, type SettingsService } from './modules/access/settings-service.ts';
+import { createAuditLogService, type AuditLogService } from './modules/audit/audit-log-service.ts';
 import { createAuditService, type AuditService } from './modules/audit/audit-service.ts';
+import { createLogKeys, throwAwayLogKey } from './modules/audit/log-keys.ts';
+import { createSequencer, type Sequencer } from './modules/audit/sequencer.ts';
 import { createTokenService, type TokenService } from './modules/auth/token-service.ts';
 import { createEngagementService, type EngagementService } from './modules/engagements/engagement-service.ts';
 import { createPeopleService, type PeopleService } from './modules/people/people-service.ts';
@@ -24,6 +27,9 @@ export interface Services {
   db: Database;
   clock: Clock;
   audit: AuditService;
+  auditLog: AuditLogService;
+  /** Background work, started by server.ts (startAuditSequencer); tests call runOnce(). */
+  auditSequencer: Sequencer;
   tokens: TokenService;
   people: PeopleService;
   vendors: VendorService;
@@ -38,9 +44,18 @@ export interface Services {
   approvers: ApproverService;
 }
 
-export function createServices(deps: { db: Database; clock: Clock }): Services {
+/** The audit log's signing key: the master key that seals it, and the origin of a log created now. */
+export interface AuditLogKeyConfig {
+  masterKey: Uint8Array;
+  origin: string;
+}
+
+export function createServices(deps: { db: Database; clock: Clock; auditLogKey?: AuditLogKeyConfig }): Services {
   const { db, clock } = deps;
   const audit = createAuditService({ db, clock });
+  const auditLog = createAuditLogService({ db });
+  // Without a configured master key (tests), the log key is sealed under a throw-away one.
+  const auditSequencer = createSequencer({ db, clock, keys: createLogKeys({ db, clock, ...(deps.auditLogKey ?? throwAwayLogKey()) }) });
   const tokens = createTokenService({ db, clock, audit });
   // Suspending, ending, taking a developer off, offboarding: every grant goes in the same transaction.
   const accessHooks = createAccessHooks(createEndAccess({ clock, audit }));
@@ -58,7 +73,7 @@ export function createServices(deps: { db: Database; clock: Clock }): Services {
   const grants = createGrantService({ db, clock, audit });
   const approvers = createApproverService({ db, clock, audit });
   return {
-    db, clock, audit, tokens, people, vendors, engagements, resources,
+    db, clock, audit, auditLog, auditSequencer, tokens, people, vendors, engagements, resources,
     vetting, readiness, settings, requestPolicy, accessRequests, grants, approvers,
   };
 }

@@ -3,6 +3,7 @@
  * under the master key (core/envelope.ts), opened by every server at start so that a server that
  * could not sign refuses to start instead of failing later, when it is elected sequencer.
  */
+import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Clock } from '../../core/clock.ts';
 import { EnvelopeError, masterKeyId, openEnvelope, sealEnvelope } from '../../core/envelope.ts';
@@ -103,4 +104,13 @@ export function createLogKeys(deps: { db: Database; clock: Clock; masterKey: Uin
       return opened;
     },
   };
+}
+
+/**
+ * A master key that exists only in memory and a test origin: for tests and tools that never restart
+ * on the same database. A server always passes its real master key (server.ts).
+ * @example createLogKeys({ db, clock, ...throwAwayLogKey() })
+ */
+export function throwAwayLogKey(): { masterKey: Uint8Array; origin: string } {
+  return { masterKey: randomBytes(32), origin: 'palisade.test/audit' };
 }
