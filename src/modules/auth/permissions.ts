@@ -47,6 +47,18 @@ export const PERMISSIONS = {
   'ingest.read': ['admin', 'auditor'],
   'audit.sinks.read': ['admin', 'auditor'],
   'audit.sinks.write': ['admin'],
+  // Policies, the authorizer and access reviews (issue 3).
+  'policies.read': ['admin', 'approver', 'auditor'],
+  'policies.write': ['admin'],
+  /** Ask the authorizer; developers only about themselves (row-level check in the service). */
+  'authorize.check': ['admin', 'approver', 'auditor', 'developer'],
+  /** Row-level, checked in the service: ask about any person, not only yourself. */
+  'authorize.others': ['admin', 'approver', 'auditor'],
+  /** Approvers see the campaigns with items assigned to them; the service filters. */
+  'reviews.read': ['admin', 'approver', 'auditor'],
+  'reviews.write': ['admin'],
+  /** Approvers decide only items assigned to them; admins decide any (and escalated ones). */
+  'reviews.decide': ['admin', 'approver'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
