@@ -38,7 +38,7 @@ export function registerAccessRoutes(fastify: FastifyInstance, { accessRequests,
 
   app.post('/api/v1/access-requests/:id/approve', {
     config: { permission: 'access.decide' },
-    schema: { tags, summary: 'Approve as the resource owner or a designated approver (never your own request)', params: idParams, body: approveSchema.optional(), response: { 200: accessRequestSchema, ...problemResponses } },
+    schema: { tags, summary: 'Approve as the resource owner or a designated approver (never your own request)', params: idParams, body: approveSchema.nullish(), response: { 200: accessRequestSchema, ...problemResponses } },
   }, async (req) => accessRequests.approve(req.actor!, req.params.id, req.body?.comment));
 
   app.post('/api/v1/access-requests/:id/deny', {
@@ -48,7 +48,7 @@ export function registerAccessRoutes(fastify: FastifyInstance, { accessRequests,
 
   app.post('/api/v1/access-requests/:id/cancel', {
     config: { permission: 'access.request' },
-    schema: { tags, summary: 'Withdraw a pending request (the requester, the developer it is for, or an admin)', params: idParams, body: cancelSchema.optional(), response: { 200: accessRequestSchema, ...problemResponses } },
+    schema: { tags, summary: 'Withdraw a pending request (the requester, the developer it is for, or an admin)', params: idParams, body: cancelSchema.nullish(), response: { 200: accessRequestSchema, ...problemResponses } },
   }, async (req) => accessRequests.cancel(req.actor!, req.params.id, req.body?.reason));
 
   app.get('/api/v1/grants', {
