@@ -74,7 +74,6 @@ export function scanSource(set: CompiledRuleSet, source: ScanSource, limits: Seg
   const lines = new LineIndex(source.text);
   const raw: RawMatch[] = [];
   for (const segment of segmentText(source.text, limits)) {
-    const lower = lowerSameLength(segment.text);
     const run = (rule: Rule, from: number, to: number): void => {
       const regex = rule.regex!;
       const text = from === 0 && to === segment.text.length ? segment.text : segment.text.slice(from, to);
@@ -90,7 +89,7 @@ export function scanSource(set: CompiledRuleSet, source: ScanSource, limits: Seg
       }
     };
     for (const rule of set.unfiltered) if (pathAllows(rule, source.path)) run(rule, 0, segment.text.length);
-    for (const [rule, spans] of set.keywordIndex.triggered(lower)) {
+    for (const [rule, spans] of set.keywordIndex.triggered(segment.text)) {
       if (!pathAllows(rule, source.path)) continue;
       if (rule.scope === 'file') run(rule, 0, segment.text.length);
       else for (const [from, to] of spans) run(rule, from, to);
@@ -106,12 +105,6 @@ export function scanSource(set: CompiledRuleSet, source: ScanSource, limits: Seg
 
 function pathAllows(rule: Rule, path: string): boolean {
   return !rule.path || rule.path.test(path);
-}
-
-/** Lower case with the same offsets (a few Unicode characters lower-case to two code units). */
-function lowerSameLength(text: string): string {
-  const lower = text.toLowerCase();
-  return lower.length === text.length ? lower : text.replace(/[A-Z]+/g, (s) => s.toLowerCase());
 }
 
 function evaluate(

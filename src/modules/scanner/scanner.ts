@@ -2,9 +2,9 @@
  * @module scanner/scanner — the scanner's public face: a scanner built from rules, scanning text, buffers
  * (uploaded files), folders, a repository's whole history, or the commits of one push.
  */
-import { readFile, stat } from 'node:fs/promises';
 import { compileRuleSet, scanSource, type CompiledRuleSet } from './engine.ts';
 import { looksBinary } from './files/binary.ts';
+import { readForScan } from './files/read.ts';
 import { walkFiles } from './files/walk.ts';
 import { rangeArgs, streamAddedLines } from './git/history.ts';
 import { defaultRules } from './rules/index.ts';
@@ -66,13 +66,14 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
   const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const newStats = (): ScanStats => ({ files: 0, bytes: 0, skippedBinary: 0, skippedLarge: 0, commits: 0 });
 
-  const scanBuffer = (content: Uint8Array, name: string): Finding[] => {
-    if (looksBinary(content)) return [];
+  /** Text bytes (already known not to be binary). */
+  const scanText = (content: Uint8Array, name: string): Finding[] => {
     // latin1 keeps one character per byte: one-byte strings make V8's regex and indexOf fastest, and
     // every credential format is ASCII. Findings are decoded back to UTF-8 for display.
     const text = Buffer.from(content.buffer, content.byteOffset, content.byteLength).toString('latin1');
     return scanSource(set, { text, path: name, encoding: 'latin1' }, limits);
   };
+  const scanBuffer = (content: Uint8Array, name: string): Finding[] => (looksBinary(content) ? [] : scanText(content, name));
 
   const historyScan = async (repoDir: string, revisions: readonly string[]): Promise<ScanResult> => {
     const findings: Finding[] = [];
@@ -99,19 +100,14 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
       const findings: Finding[] = [];
       const stats = newStats();
       for await (const file of walkFiles(path, { useIgnoreFiles: options.useIgnoreFiles ?? true })) {
-        const size = (await stat(file.absolutePath)).size;
-        if (size > maxBytes) {
-          stats.skippedLarge++;
-          continue;
+        const read = readForScan(file.absolutePath, maxBytes);
+        if (read.kind === 'large') stats.skippedLarge++;
+        else if (read.kind === 'binary') stats.skippedBinary++;
+        else {
+          stats.files++;
+          stats.bytes += read.content.length;
+          findings.push(...scanText(read.content, file.path));
         }
-        const content = await readFile(file.absolutePath);
-        if (looksBinary(content)) {
-          stats.skippedBinary++;
-          continue;
-        }
-        stats.files++;
-        stats.bytes += content.length;
-        findings.push(...scanBuffer(content, file.path));
       }
       return { findings, stats };
     },

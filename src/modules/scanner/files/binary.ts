@@ -1,6 +1,6 @@
 /** @module scanner/files/binary — tells binary content from text the way git does: a NUL byte in the first 8000 bytes. */
 
-const SNIFF_BYTES = 8000;
+export const SNIFF_BYTES = 8000;
 
 /**
  * True when the buffer looks binary (images, archives, compiled code), which the scanner skips.
