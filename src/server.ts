@@ -14,6 +14,9 @@ import type { Database } from './db/database.ts';
 import { openDatabase } from './db/open.ts';
 import { buildApp } from './http/app.ts';
 import { startAccessSweeper } from './modules/access/access-sweeper.ts';
+import { loadMasterKey, type MasterKey } from './core/master-key.ts';
+import { logOrigin, LogKeyUnavailable } from './modules/audit/log-keys.ts';
+import { startAuditSequencer } from './modules/audit/sequencer-runner.ts';
 
 export interface RunningServer {
   url: string;
@@ -44,7 +47,9 @@ export async function startServer(cfg: ServerConfig, out: NodeJS.WritableStream)
   // The embedded database must have one process per folder; PostgreSQL serves many servers.
   const lock = cfg.databaseUrl ? null : await lockFolder(cfg.dataDir);
   let db: Database;
+  let masterKey: MasterKey;
   try {
+    masterKey = await loadMasterKey({ fromEnvironment: cfg.masterKey, dataDir: cfg.dataDir });
     db = await openDatabase({ dataDir: cfg.dataDir, databaseUrl: cfg.databaseUrl });
   } catch (err) {
     await lock?.release();
@@ -52,7 +57,17 @@ export async function startServer(cfg: ServerConfig, out: NodeJS.WritableStream)
   }
   let app: FastifyInstance | undefined;
   try {
-    const services = createServices({ db, clock: systemClock });
+    const services = createServices({ db, clock: systemClock, auditLogKey: { masterKey: masterKey.key, origin: logOrigin(cfg.logName) } });
+    // Any server may be elected sequencer, so each must be able to sign: refuse now, in words, if not.
+    const logKey = await services.auditSequencer.open().catch((err: unknown) => {
+      throw err instanceof LogKeyUnavailable ? new StartupRefusal(err.message) : err;
+    });
+    if (masterKey.created) {
+      out.write(
+        `Created the master key ${masterKey.file} (mode 0600); it seals the audit log's signing key: back it up with the data.` +
+          (cfg.databaseUrl ? ' Other servers on this database need the same key: give them its content as PALISADE_MASTER_KEY.\n' : '\n'),
+      );
+    }
     app = await buildApp({ services, logger, https, trustProxy: cfg.behindTlsProxy });
     // Listen before bootstrapping: if the port is taken, no admin is created whose token nobody saw.
     await app.listen({ host: cfg.host, port: cfg.port });
@@ -69,8 +84,10 @@ export async function startServer(cfg: ServerConfig, out: NodeJS.WritableStream)
           : `\nFirst start: created the admin "${first.handle}" with the token from PALISADE_BOOTSTRAP_TOKEN.\n\n`,
       );
     }
+    out.write(`Audit log ${logKey.origin}, verifier key ${logKey.verifierKey}\n`);
     out.write(`Palisade listening on ${url} (database: ${db.dialect === 'pglite' ? `embedded, ${cfg.dataDir}` : 'PostgreSQL'})\n`);
     const sweeper = startAccessSweeper(services, { onError: (err) => logger.error({ err }, 'access request expiry failed') });
+    const sequencer = startAuditSequencer({ db, sequencer: services.auditSequencer }, { logger });
     const running = app;
     return {
       url,
@@ -79,6 +96,7 @@ export async function startServer(cfg: ServerConfig, out: NodeJS.WritableStream)
       close: async () => {
         await running.close();
         await sweeper.stop();
+        await sequencer.stop();
         await db.close();
         await lock?.release();
       },

@@ -3,6 +3,7 @@ import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { ValidationError } from './errors.ts';
+import { parseMasterKey } from './master-key.ts';
 import { isWellFormedToken } from './secret-token.ts';
 
 export interface ServerConfig {
@@ -15,6 +16,10 @@ export interface ServerConfig {
   /** Set when a TLS-terminating proxy is in front: allows plain HTTP on non-loopback and trusts X-Forwarded-*. */
   behindTlsProxy: boolean;
   bootstrapToken: string | undefined;
+  /** PALISADE_MASTER_KEY: base64 of 32 bytes; otherwise `<dataDir>/master.key` (core/master-key.ts). Secret. */
+  masterKey: string | undefined;
+  /** PALISADE_LOG_NAME: names a new audit log `palisade.<name>/audit` (default: the host name). */
+  logName: string | undefined;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -34,6 +39,8 @@ const schema = z.object({
   tlsKeyFile: z.string().min(1).optional(),
   behindTlsProxy: z.union([z.boolean(), truthy]).default(false),
   bootstrapToken: z.string().optional(),
+  masterKey: z.string().optional(),
+  logName: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9.-]{0,62}$/, 'letters, digits, "." and "-", up to 63 characters').optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -65,6 +72,8 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv): ServerCo
     tlsKeyFile: flags.tlsKey ?? (env.PALISADE_TLS_KEY || undefined),
     behindTlsProxy: flags.behindTlsProxy ?? env.PALISADE_BEHIND_TLS_PROXY ?? false,
     bootstrapToken: env.PALISADE_BOOTSTRAP_TOKEN || undefined,
+    masterKey: env.PALISADE_MASTER_KEY || undefined,
+    logName: env.PALISADE_LOG_NAME || undefined,
     logLevel: flags.logLevel ?? env.PALISADE_LOG_LEVEL ?? 'info',
   };
   const parsed = schema.safeParse(raw);
@@ -82,7 +91,11 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv): ServerCo
   if (cfg.bootstrapToken !== undefined && !isWellFormedToken(cfg.bootstrapToken)) {
     throw new ValidationError(BOOTSTRAP_TOKEN_MESSAGE);
   }
-  return { ...cfg, databaseUrl: cfg.databaseUrl, tlsCertFile: cfg.tlsCertFile, tlsKeyFile: cfg.tlsKeyFile, bootstrapToken: cfg.bootstrapToken };
+  if (cfg.masterKey !== undefined) parseMasterKey(cfg.masterKey);
+  return {
+    ...cfg, databaseUrl: cfg.databaseUrl, tlsCertFile: cfg.tlsCertFile, tlsKeyFile: cfg.tlsKeyFile, bootstrapToken: cfg.bootstrapToken,
+    masterKey: cfg.masterKey, logName: cfg.logName,
+  };
 }
 
 /** True for 127.0.0.0/8, ::1 and `localhost`: addresses no other machine can reach. */
