@@ -39,7 +39,8 @@ export interface Subcommand {
   options?: Options;
   /** Names of required positional arguments. */
   args?: string[];
-  run(ctx: Context): Promise<void>;
+  /** Resolves to the exit code when it is not 0 by success (e.g. a verification that found problems). */
+  run(ctx: Context): Promise<void | number>;
 }
 
 const COMMON: Options = {
@@ -119,8 +120,8 @@ async function runSub(path: string, sub: Subcommand, argv: string[], io: Io, hel
     throw err;
   }
   try {
-    await sub.run(ctx);
-    return EXIT.ok;
+    const code: unknown = await sub.run(ctx);
+    return typeof code === 'number' ? code : EXIT.ok;
   } catch (err) {
     if (err instanceof ConfigError) {
       io.stderr.write(`palisade ${path}: ${err.message}\n`);
