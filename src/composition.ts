@@ -22,6 +22,8 @@ import { createResourceService, type ResourceService } from './modules/resources
 import { createVendorService, type VendorService } from './modules/vendors/vendor-service.ts';
 import { createReadinessService, type ReadinessService } from './modules/vetting/readiness-service.ts';
 import { createVettingService, type VettingService } from './modules/vetting/vetting-service.ts';
+import { createAuthorizerService, type AuthorizerService } from './modules/authorizer/authorizer-service.ts';
+import { createPolicyService, type PolicyService } from './modules/policy/policy-service.ts';
 
 export interface Services {
   db: Database;
@@ -42,6 +44,10 @@ export interface Services {
   accessRequests: AccessRequestService;
   grants: GrantService;
   approvers: ApproverService;
+  /** The Cedar policy set in force (versions, validation, replacement). */
+  policies: PolicyService;
+  /** The one decision point: gateways call `authorizer.authorize(systemActor, …)` in process. */
+  authorizer: AuthorizerService;
 }
 
 /** The audit log's signing key: the master key that seals it, and the origin of a log created now. */
@@ -72,8 +78,10 @@ export function createServices(deps: { db: Database; clock: Clock; auditLogKey?:
   const accessRequests = createAccessRequestService({ db, clock, audit, policy: requestPolicy });
   const grants = createGrantService({ db, clock, audit });
   const approvers = createApproverService({ db, clock, audit });
+  const policies = createPolicyService({ db, clock, audit });
+  const authorizer = createAuthorizerService({ db, clock, audit, policies });
   return {
     db, clock, audit, auditLog, auditSequencer, tokens, people, vendors, engagements, resources,
-    vetting, readiness, settings, requestPolicy, accessRequests, grants, approvers,
+    vetting, readiness, settings, requestPolicy, accessRequests, grants, approvers, policies, authorizer,
   };
 }

@@ -17,6 +17,8 @@ import { registerPeopleRoutes } from '../modules/people/people-routes.ts';
 import { registerResourceRoutes } from '../modules/resources/resource-routes.ts';
 import { registerVendorRoutes } from '../modules/vendors/vendor-routes.ts';
 import { registerVettingRoutes } from '../modules/vetting/vetting-routes.ts';
+import { registerAuthorizerRoutes } from '../modules/authorizer/authorizer-routes.ts';
+import { registerPolicyRoutes } from '../modules/policy/policy-routes.ts';
 import { installAuthentication } from './authenticate.ts';
 import { installOpenApi, serveOpenApiDocument } from './openapi.ts';
 import { installInputGuard } from './input-guard.ts';
@@ -91,6 +93,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   registerVettingRoutes(app, services);
   registerAccessRoutes(app, services);
   registerAccessAdminRoutes(app, services);
+  registerPolicyRoutes(app, services);
+  registerAuthorizerRoutes(app, services);
   serveOpenApiDocument(app);
   return app;
 }

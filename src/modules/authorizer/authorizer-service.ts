@@ -1,0 +1,177 @@
+/**
+ * @module authorizer/authorizer-service — the one decision point: may principal P do action A on
+ * resource R now, in this context? Grants (effective at the moment of the question, so an expired
+ * grant denies with no job having run) combined with the Cedar policies in force; deny by default;
+ * every answer says why. Every deny is an `authz.denied` audit event; allows are not recorded here
+ * (the gateway that asked records the access itself).
+ */
+import type { Clock } from '../../core/clock.ts';
+import { ForbiddenError } from '../../core/errors.ts';
+import type { Database } from '../../db/database.ts';
+import type { AuditService } from '../audit/audit-service.ts';
+import type { Actor, AnyActor, RequestOrigin } from '../auth/actor.ts';
+import { assertPermitted, isPermitted } from '../auth/permissions.ts';
+import { evaluate } from '../policy/cedar-engine.ts';
+import { cedarQuestion, type ContextFacts, type PrincipalFacts } from '../policy/policy-entities.ts';
+import type { PolicyService } from '../policy/policy-service.ts';
+import { computeReadiness } from '../vetting/readiness-fns.ts';
+import { createAuthzCache, type AuthzCache, type FactsGeneration } from './authz-cache.ts';
+import type { CachedGrant, PersonFacts, ResourceFactsRow } from './authz-facts.ts';
+import { effectiveGrantsFor, engagementForQuestion, failClosed, noGrantReason, policyReason } from './authorizer-fns.ts';
+import type { AuthorizeInput, Decision } from './authorizer-types.ts';
+
+export interface AuthorizerService {
+  /**
+   * Answer one question. Gateways in this process call it with the system actor; people call it
+   * through POST /api/v1/authorize (developers only about themselves).
+   * @example const d = await services.authorizer.authorize(systemActor, { principal: 'alice', action: 'read', resource: 'payments/api', context: { sourceIp, gateway: 'git' } });
+   */
+  authorize(actor: AnyActor, input: AuthorizeInput): Promise<Decision>;
+  /** Answer several questions against one view of the facts (one epoch read, one audit transaction). */
+  authorizeMany(actor: AnyActor, inputs: AuthorizeInput[]): Promise<Decision[]>;
+  /** The cache, for tests and the benchmark. */
+  readonly cache: AuthzCache;
+}
+
+/** The person a system-asked (gateway) denial is recorded against: the one who attempted the access. */
+function subjectActor(asker: AnyActor, person: PersonFacts | null, sourceIp: string | null): AnyActor | RequestOrigin {
+  if (asker.kind === 'person') return asker;
+  if (!person) return { ip: sourceIp, userAgent: null, requestId: asker.requestId };
+  // Not a token holder: only the fields the audit event takes matter.
+  const subject: Actor = {
+    kind: 'person', personId: person.id, handle: person.handle, role: person.role as Actor['role'],
+    tokenId: '', scopes: [], ip: sourceIp, userAgent: null, requestId: asker.requestId,
+  };
+  return subject;
+}
+
+/** @example const authorizer = createAuthorizerService({ db, clock, audit, policies }); */
+export function createAuthorizerService(deps: { db: Database; clock: Clock; audit: AuditService; policies: PolicyService }): AuthorizerService {
+  const { db, clock, audit, policies } = deps;
+  const cache = createAuthzCache({ db, loadPolicies: (q) => policies.inForce(q) });
+
+  /** A developer may ask only about themselves; checked on the reference, so nothing about others leaks. */
+  const assertMayAskAbout = (actor: AnyActor, ref: string) => {
+    if (actor.kind === 'person' && !isPermitted(actor, 'authorize.others') && ref !== actor.personId && ref !== actor.handle) {
+      throw new ForbiddenError('you may ask only about your own access');
+    }
+  };
+
+  const evaluateWith = async (
+    gen: FactsGeneration, input: AuthorizeInput, person: PersonFacts, resource: ResourceFactsRow, grant: CachedGrant | null, engagementId: string | null, now: Date,
+  ): Promise<Decision> => {
+    const inForce = await gen.policies();
+    const base = {
+      principal: { id: person.id, handle: person.handle }, resource: { id: resource.id, name: resource.name },
+      action: input.action, engagementId, evaluatedAt: now,
+    };
+    if (!inForce.set) {
+      const why = inForce.problems.map((p) => p.message).join('; ');
+      return { ...base, decision: 'deny', reasons: [`the policy set in force (version ${inForce.version}) does not validate, so nothing is allowed: ${why}`], policyIds: [], grantId: null, missing: ['a valid policy set'] };
+    }
+    const set = inForce.set;
+    const facts = engagementId ? await gen.readinessFacts(person.id, engagementId) : null;
+    const readiness = facts ? computeReadiness(facts, now) : null;
+    const principal: PrincipalFacts = {
+      handle: person.handle, kind: person.kind, role: person.role, status: person.status, vendorId: person.vendorId,
+      duty: engagementId ? (person.engagements.get(engagementId) ?? null) : null,
+    };
+    const context: ContextFacts = {
+      now,
+      sourceIp: input.context?.sourceIp ?? null,
+      gateway: input.context?.gateway ?? 'api',
+      engagement: facts ? facts.engagement : null,
+      readiness: readiness ? { ready: readiness.ready, unmet: readiness.unmet.map((u) => u.requirement) } : { ready: false, unmet: ['on_engagement'] },
+      grantPermission: grant?.permission ?? null,
+      permission: input.action,
+      durationSeconds: 0,
+    };
+    const answer = evaluate(set, cedarQuestion(input.action, principal, { ...resource }, context));
+    const { decision, forbidErrors } = failClosed(set, answer);
+    if (decision === 'allow') {
+      const reasons = [
+        ...(grant ? [`grant ${grant.id} gives ${person.handle} ${grant.permission} on ${resource.name} until ${grant.endsAt.toISOString()}`] : []),
+        ...answer.determining.map((id) => policyReason(set, id)),
+      ];
+      return { ...base, decision, reasons, policyIds: answer.determining, grantId: grant?.id ?? null, missing: [] };
+    }
+    const reasons: string[] = [];
+    const missing: string[] = [];
+    if (!grant) {
+      reasons.push(noGrantReason(person, resource.name, resource.id, input.action, now));
+      missing.push(`an effective grant covering ${input.action} on ${resource.name} (ask for it with an access request)`);
+    }
+    reasons.push(...answer.determining.map((id) => policyReason(set, id)), ...forbidErrors);
+    if (readiness && !readiness.ready && person.kind === 'external') missing.push(...readiness.unmet.map((u) => u.message));
+    if (reasons.length === 0) reasons.push('no policy permits this (deny by default)');
+    return { ...base, decision: 'deny', reasons, policyIds: answer.determining, grantId: null, missing };
+  };
+
+  const decide = async (gen: FactsGeneration, actor: AnyActor, input: AuthorizeInput): Promise<{ decision: Decision; person: PersonFacts | null }> => {
+    assertMayAskAbout(actor, input.principal);
+    const now = input.context?.time ?? clock.now();
+    const [person, resource] = await Promise.all([gen.person(input.principal), gen.resource(input.resource)]);
+    const unknown = (reason: string, missing: string): Decision => ({
+      decision: 'deny', reasons: [reason], policyIds: [], grantId: null, missing: [missing],
+      principal: person ? { id: person.id, handle: person.handle } : null, resource: resource ? { id: resource.id, name: resource.name } : null,
+      action: input.action, engagementId: null, evaluatedAt: now,
+    });
+    if (!person) return { decision: unknown(`unknown principal ${input.principal}`, 'a known person'), person };
+    if (!resource) return { decision: unknown(`unknown resource ${input.resource}`, 'a known resource'), person };
+    const grants = effectiveGrantsFor(person, resource.id, input.action, now);
+    // Several grants (say, from two engagements) may cover the action; any one that the policies allow is enough.
+    let first: Decision | null = null;
+    for (const grant of grants) {
+      const d = await evaluateWith(gen, input, person, resource, grant, grant.engagementId, now);
+      if (d.decision === 'allow') return { decision: d, person };
+      first ??= d;
+    }
+    first ??= await evaluateWith(gen, input, person, resource, null, engagementForQuestion(person, resource.id), now);
+    return { decision: first, person };
+  };
+
+  const recordDenials = async (actor: AnyActor, denied: { input: AuthorizeInput; decision: Decision; person: PersonFacts | null }[]) => {
+    if (denied.length === 0) return;
+    await db.transaction(async (tx) => {
+      for (const { input, decision: d, person } of denied) {
+        const sourceIp = input.context?.sourceIp ?? null;
+        await audit.record(tx, subjectActor(actor, person, sourceIp), {
+          type: 'authz.denied',
+          outcome: 'denied',
+          target: { type: 'resource', id: d.resource?.id ?? input.resource },
+          engagementId: d.engagementId,
+          details: {
+            principal: d.principal ?? { ref: input.principal },
+            action: d.action,
+            resource: d.resource ?? { ref: input.resource },
+            gateway: input.context?.gateway ?? 'api',
+            sourceIp,
+            reasons: d.reasons,
+            policyIds: d.policyIds,
+            missing: d.missing,
+            ...(input.context?.time ? { asOf: d.evaluatedAt.toISOString() } : {}),
+            askedBy: actor.kind === 'person' ? actor.handle : 'system',
+          },
+        });
+      }
+    });
+  };
+
+  const authorizeMany: AuthorizerService['authorizeMany'] = async (actor, inputs) => {
+    assertPermitted(actor, 'authorize.check');
+    for (const input of inputs) assertMayAskAbout(actor, input.principal);
+    const gen = await cache.current();
+    const answered = [];
+    for (const input of inputs) answered.push({ input, ...(await decide(gen, actor, input)) });
+    await recordDenials(actor, answered.filter((a) => a.decision.decision === 'deny'));
+    return answered.map((a) => a.decision);
+  };
+
+  return {
+    cache,
+    authorizeMany,
+    async authorize(actor, input) {
+      return (await authorizeMany(actor, [input]))[0]!;
+    },
+  };
+}
