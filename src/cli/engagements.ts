@@ -33,7 +33,7 @@ interface Engagement {
     storageLocations: string[];
     incidentResponseHours: number | null;
   };
-  developers: { id: string; handle: string }[];
+  developers: { id: string; handle: string; duty?: string | null }[];
   createdAt: string;
   updatedAt: string;
 }
@@ -177,15 +177,16 @@ const update: Subcommand = {
 };
 
 const developerChange = (summary: string, add: boolean): Subcommand => ({
-  usage: 'ID PERSON',
+  usage: add ? 'ID PERSON [--duty frontend|backend|fullstack|mobile|devops|data|qa|other]' : 'ID PERSON',
   summary,
   args: ['ID', 'PERSON'],
+  ...(add ? { options: { duty: { type: 'string' } } } : {}),
   async run(ctx) {
     const api = ctx.api();
     const [id, ref] = ctx.positionals as [string, string];
     const pid = await personId(api, ref);
     const e = add
-      ? await api.request<Engagement>('POST', path(id, '/developers'), { body: { personId: pid } })
+      ? await api.request<Engagement>('POST', path(id, '/developers'), { body: { personId: pid, duty: ctx.str('duty') } })
       : await api.request<Engagement>('DELETE', path(id, `/developers/${pid}`));
     await printEngagement(ctx, e);
   },
@@ -231,6 +232,25 @@ const upload: Subcommand = {
   },
 };
 
+interface Readiness { personId: string; handle: string; ready: boolean; unmet: { requirement: string; message: string }[] }
+
+const readiness: Subcommand = {
+  usage: 'ID [--person REF]',
+  summary: 'whether each developer is ready for access, and every unmet requirement in words',
+  args: ['ID'],
+  options: { person: { type: 'string' } },
+  async run(ctx) {
+    const person = ctx.str('person');
+    const id = ctx.positionals[0]!;
+    const rows = person
+      ? [await ctx.api().get<Readiness>(path(id, `/readiness/${encodeURIComponent(person)}`))]
+      : (await ctx.api().get<{ developers: Readiness[] }>(path(id, '/readiness'))).developers;
+    if (ctx.json) return ctx.out(renderJson(person ? rows[0] : rows));
+    if (rows.length === 0) return ctx.out('(no developers on this engagement)\n');
+    for (const r of rows) ctx.out(`${r.handle}: ${r.ready ? 'ready' : 'NOT READY'}\n${r.unmet.map((u) => `  - ${u.message}\n`).join('')}`);
+  },
+};
+
 export const runEngagementCommand = commandGroup('engagement', 'engagements: contracts, developers, signed documents', {
   list,
   get: byId('show one engagement', 'GET'),
@@ -243,4 +263,5 @@ export const runEngagementCommand = commandGroup('engagement', 'engagements: con
   'remove-developer': developerChange('take a developer off the engagement', false),
   sign,
   upload,
+  readiness,
 });

@@ -9,10 +9,16 @@ Usage: palisade <command> [options]
   people                members and external developers: list, get, create, update, offboard
   vendor                vendors (agencies): list, get, create, update, archive
   engagement            engagements: list, get, create, update, activate, suspend, end,
-                        add-developer, remove-developer, sign, upload
+                        add-developer, remove-developer, sign, upload, readiness
   resource              resources: list, get, create, update, retire
   token                 API tokens: create, list, revoke; generate (offline)
   audit                 the audit log: events
+  vetting               vetting of developers: background, reference, quiz, red-flag, decide-flag, show
+  training              training completions: record
+  request               access requests: create, list, show, approve, deny, cancel
+  grant                 grants: list, show, revoke
+  approver              designated approvers of a resource: list, add, remove
+  settings              settings: access (durations, pending lifetime, readiness)
   scan                  find secrets and personal data in files, git history or stdin (offline)
 
 Client commands talk to a running server: set PALISADE_URL and PALISADE_TOKEN.
@@ -38,6 +44,15 @@ const COMMANDS: Record<string, Command> = {
   token: async (argv, io) => (await import('./tokens.ts')).runTokenCommand(argv, io),
   tokens: async (argv, io) => (await import('./tokens.ts')).runTokenCommand(argv, io),
   audit: async (argv, io) => (await import('./audit.ts')).runAuditCommand(argv, io),
+  vetting: async (argv, io) => (await import('./vetting.ts')).runVettingCommand(argv, io),
+  training: async (argv, io) => (await import('./vetting.ts')).runTrainingCommand(argv, io),
+  request: async (argv, io) => (await import('./access.ts')).runRequestCommand(argv, io),
+  requests: async (argv, io) => (await import('./access.ts')).runRequestCommand(argv, io),
+  grant: async (argv, io) => (await import('./access.ts')).runGrantCommand(argv, io),
+  grants: async (argv, io) => (await import('./access.ts')).runGrantCommand(argv, io),
+  approver: async (argv, io) => (await import('./access.ts')).runApproverCommand(argv, io),
+  approvers: async (argv, io) => (await import('./access.ts')).runApproverCommand(argv, io),
+  settings: async (argv, io) => (await import('./access.ts')).runSettingsCommand(argv, io),
   scan: async (argv, io) => (await import('./scan.ts')).runScanCommand(argv, io),
 };
 
