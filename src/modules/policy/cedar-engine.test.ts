@@ -1,0 +1,136 @@
+import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
+import { describe, expect, it } from 'vitest';
+import { checkPolicyText, compilePolicySet, DEFAULT_POLICY_TEXT, evaluate, SCHEMA_TEXT, type CompiledPolicySet } from './cedar-engine.ts';
+import { cedarQuestion, type ContextFacts, type PrincipalFacts, type ResourceFacts } from './policy-entities.ts';
+
+const compiled = (text: string): CompiledPolicySet => {
+  const c = compilePolicySet(text);
+  if ('errors' in c) throw new Error(JSON.stringify(c.errors));
+  return c;
+};
+
+const alice: PrincipalFacts = { handle: 'alice', kind: 'external', role: 'developer', status: 'active', vendorId: null, duty: 'backend' };
+const repo: ResourceFacts = { name: 'shop/web', kind: 'git_repository', environment: 'staging', sensitivity: 'internal', status: 'active', ownerHandle: 'olivia', labels: {} };
+const ctx: ContextFacts = {
+  now: new Date('2026-03-02T10:00:00Z'), sourceIp: '203.0.113.7', gateway: 'git',
+  engagement: { id: 'e1', name: 'Shop rebuild', status: 'active', startDate: '2026-03-01', endDate: '2026-12-31' },
+  readiness: { ready: true, unmet: [] }, grantPermission: 'read', permission: 'read', durationSeconds: 0,
+};
+
+describe('the Cedar schema and the default policy set', () => {
+  it('parse, and the default set validates in strict mode without warnings', () => {
+    expect(cedar.checkParseSchema(SCHEMA_TEXT).type).toBe('success');
+    const set = compiled(DEFAULT_POLICY_TEXT);
+    expect(set.warnings).toEqual([]);
+    expect(set.policyIds).toEqual(expect.arrayContaining([
+      'grant-allows', 'no-external-restricted-production', 'frontend-no-backend-databases', 'within-engagement', 'readiness-required',
+      'developers-may-request', 'production-needs-two-approvals', 'auto-approve-short-development-read',
+    ]));
+    expect(set.approvals.get('production-needs-two-approvals')).toBe(2);
+  });
+
+  it('build questions that Cedar accepts against the schema (entities, tags, ipaddr, context)', () => {
+    const set = compiled(DEFAULT_POLICY_TEXT);
+    for (const action of ['read', 'write', 'admin', 'RequestAccess', 'AutoApprove'] as const) {
+      const q = cedarQuestion(action, alice, { ...repo, labels: { tier: 'backend', team: 'web' } }, { ...ctx, engagement: null, sourceIp: null });
+      const answer = cedar.statefulIsAuthorized({ ...q, preparsedPolicySetId: set.handle, preparsedSchemaName: 'palisade', validateRequest: true });
+      expect(answer.type, JSON.stringify(answer)).toBe('success');
+      const full = cedar.statefulIsAuthorized({ ...cedarQuestion(action, alice, repo, ctx), preparsedPolicySetId: set.handle, preparsedSchemaName: 'palisade', validateRequest: true });
+      expect(full.type, JSON.stringify(full)).toBe('success');
+    }
+  });
+});
+
+describe('decisions of the default set', () => {
+  const set = compiled(DEFAULT_POLICY_TEXT);
+  const ask = (p: Partial<PrincipalFacts>, r: Partial<ResourceFacts>, c: Partial<ContextFacts>, action: 'read' | 'RequestAccess' | 'AutoApprove' = 'read') =>
+    evaluate(set, cedarQuestion(action, { ...alice, ...p }, { ...repo, ...r }, { ...ctx, ...c }));
+
+  it('allow read with an effective grant, naming the permit', () => {
+    expect(ask({}, {}, {})).toEqual({ decision: 'allow', determining: ['grant-allows'], errors: [] });
+  });
+
+  it('deny without a grant, with no policy to blame (deny by default)', () => {
+    expect(ask({}, {}, { grantPermission: null })).toEqual({ decision: 'deny', determining: [], errors: [] });
+  });
+
+  it('deny external developers restricted production data even with a grant', () => {
+    expect(ask({}, { environment: 'production', sensitivity: 'restricted' }, {}).determining).toEqual(['no-external-restricted-production']);
+    expect(ask({}, { environment: 'production', sensitivity: 'confidential' }, {}).decision).toBe('allow');
+  });
+
+  it('deny frontend developers databases unless labelled tier=frontend', () => {
+    const db = { kind: 'database', labels: {} };
+    expect(ask({ duty: 'frontend' }, db, {}).determining).toEqual(['frontend-no-backend-databases']);
+    expect(ask({ duty: 'frontend' }, { kind: 'database', labels: { tier: 'frontend' } }, {}).decision).toBe('allow');
+    expect(ask({ duty: 'backend' }, db, {}).decision).toBe('allow');
+  });
+
+  it('deny outside the engagement dates and while not ready', () => {
+    expect(ask({}, {}, { now: new Date('2027-01-01T00:00:00Z') }).determining).toEqual(['within-engagement']);
+    expect(ask({}, {}, { now: new Date('2026-12-31T23:59:59Z') }).decision).toBe('allow');
+    expect(ask({}, {}, { now: new Date('2026-02-28T23:59:59Z') }).determining).toEqual(['within-engagement']);
+    expect(ask({}, {}, { readiness: { ready: false, unmet: ['nda'] } }).determining).toEqual(['readiness-required']);
+  });
+
+  it('auto-approve short development reads only', () => {
+    expect(ask({}, { environment: 'development' }, { durationSeconds: 8 * 3600 }, 'AutoApprove').decision).toBe('allow');
+    expect(ask({}, { environment: 'development' }, { durationSeconds: 8 * 3600 + 1 }, 'AutoApprove').decision).toBe('deny');
+    expect(ask({}, { environment: 'staging' }, { durationSeconds: 3600 }, 'AutoApprove').decision).toBe('deny');
+    expect(ask({}, { environment: 'development' }, { durationSeconds: 3600, permission: 'write' }, 'AutoApprove').decision).toBe('deny');
+  });
+
+  it('let a request match both request permits on production (the one with @approvals decides the count)', () => {
+    expect(ask({}, { environment: 'production' }, { grantPermission: null }, 'RequestAccess').determining.sort()).toEqual(['developers-may-request', 'production-needs-two-approvals']);
+  });
+});
+
+describe('checking a policy text', () => {
+  it("passes Cedar's own message for a parse error, with the line", () => {
+    const r = checkPolicyText('permit (principal, action, resource);\n\nforbid (principal, action, resource)\nwhen { principal.kind == };');
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.errors[0]).toMatchObject({ line: 4, message: expect.stringMatching(/unexpected token `}`/) });
+  });
+
+  it("passes the validator's message for an unknown attribute, naming the policy and the line", () => {
+    const r = checkPolicyText('@id("first")\npermit (principal, action, resource);\n@id("bad")\nforbid (principal, action, resource)\nwhen { principal.team == "x" };');
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.errors).toEqual([{ policyId: 'bad', line: 5, message: expect.stringMatching(/attribute `team` on entity type `Palisade::Person` not found/), help: expect.any(String) }]);
+  });
+
+  it('refuses duplicate ids, templates, an empty set and a bad @approvals', () => {
+    const dup = checkPolicyText('@id("a") permit (principal, action, resource);\n@id("a") forbid (principal, action, resource);');
+    expect(!dup.ok && dup.errors[0]!.message).toMatch(/two policies have the id "a"/);
+    const tpl = checkPolicyText('permit (principal == ?principal, action, resource);');
+    expect(!tpl.ok && tpl.errors[0]!.message).toMatch(/templates/);
+    const empty = checkPolicyText('// nothing but a comment\n');
+    expect(!empty.ok && empty.errors[0]!.message).toMatch(/no policies/);
+    const approvals = checkPolicyText('@approvals("many") permit (principal, action == Palisade::Action::"RequestAccess", resource);');
+    expect(!approvals.ok && approvals.errors[0]!.message).toMatch(/@approvals\("many"\) must be a whole number from 1 to 10/);
+  });
+
+  it('names policies without @id by position and reports validator warnings separately', () => {
+    const r = checkPolicyText('permit (principal, action == Palisade::Action::"read", resource);\nforbid (principal, action, resource) when { principal.kind == "x" && false };');
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.policyIds).toEqual(['policy0', 'policy1']);
+    expect(r.warnings.some((w) => w.policyId === 'policy1' && /impossible/.test(w.message))).toBe(true);
+  });
+});
+
+describe('an exception to the frontend rule', () => {
+  it('is one more unless clause, and exempts only what it names', () => {
+    const text = DEFAULT_POLICY_TEXT.replace(
+      '!(resource.hasTag("tier") && resource.getTag("tier") == "frontend")\n};',
+      '!(resource.hasTag("tier") && resource.getTag("tier") == "frontend")\n}\nunless { principal == Palisade::Person::"alice" && resource == Palisade::Resource::"orders/db" };',
+    );
+    expect(text).not.toBe(DEFAULT_POLICY_TEXT);
+    const set = compiled(text);
+    const db = { ...repo, name: 'orders/db', kind: 'database' };
+    expect(evaluate(set, cedarQuestion('read', { ...alice, duty: 'frontend' }, db, ctx)).decision).toBe('allow');
+    expect(evaluate(set, cedarQuestion('read', { ...alice, handle: 'bob', duty: 'frontend' }, db, ctx)).determining).toEqual(['frontend-no-backend-databases']);
+    expect(evaluate(set, cedarQuestion('read', { ...alice, duty: 'frontend' }, { ...db, name: 'billing/db' }, ctx)).decision).toBe('deny');
+  });
+});
