@@ -1,8 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/helpers/test-app.ts';
+import { systemActor } from '../auth/actor.ts';
 import { accessHelpers } from './access.test-support.ts';
 import { startAccessSweeper } from './access-sweeper.ts';
 import { findEffectiveGrants } from './grant-store.ts';
+import { createAccessRequestService } from './request-service.ts';
 
 const START = new Date('2026-03-02T10:00:00Z');
 let t: TestApp;
@@ -242,5 +244,21 @@ describe('access settings', () => {
     } finally {
       await h.admin({ method: 'PATCH', url: '/api/v1/settings/access', payload: { maxDuration: { production: 'PT8H' } } });
     }
+  });
+});
+
+describe('the readiness gate', () => {
+  it('holds even when a policy would approve a developer who is not ready', async () => {
+    const lenient = createAccessRequestService({
+      db: t.database.db, clock: t.clock, audit: t.services.audit,
+      policy: { evaluateRequest: async () => ({ outcome: 'auto_approve', approvalsRequired: 0, reasons: ['anything goes'], policyIds: ['test.lenient'] }) },
+    });
+    const dev = await t.personWithRole('developer');
+    const engagementId = await h.engagement();
+    await h.addDeveloper(engagementId, dev.id);
+    const repo = await h.resource('development');
+    const r = await lenient.create(systemActor, { resource: repo.name, permission: 'read', duration: 3600, justification: 'trying the lenient policy', engagementId, personId: dev.id });
+    expect(r).toMatchObject({ status: 'denied', grantId: null, policy: { policyIds: ['palisade.readiness-gate', 'test.lenient'] } });
+    expect(r.policy.reasons).toContain(`No background check is recorded for ${dev.handle}.`);
   });
 });

@@ -110,10 +110,14 @@ export function createAccessRequestService(deps: AccessRequestDeps): AccessReque
       if (dup) throw new ConflictError(`a pending request for the same access already exists: ${dup.id}`);
       const now = clock.now();
       const readiness = (await readinessOn(tx, person.id, engagement.id, now, settings))!;
-      const decision = await policy.evaluateRequest({
+      const answer = await policy.evaluateRequest({
         person, engagement, resource, permission: input.permission, durationSeconds: input.duration, readiness, duty: dev.duty,
         requestedBy: actor.kind === 'person' ? { id: actor.personId, role: actor.role } : null, now,
       });
+      // The readiness gate holds whatever the policy says: nothing is granted to a developer who is not ready.
+      const decision = !readiness.ready && answer.outcome !== 'deny'
+        ? { outcome: 'deny' as const, approvalsRequired: 0, reasons: readiness.unmet.map((u) => u.message), policyIds: ['palisade.readiness-gate', ...answer.policyIds] }
+        : answer;
       if (decision.outcome === 'require_approval') {
         const eligible = (await listApprovers(tx, resource.id)).filter((a) => a.personId !== person.id && a.personId !== self);
         if (eligible.length < decision.approvalsRequired) {
