@@ -2,6 +2,7 @@
  * @module composition — the composition root: one line per module, each service receiving its
  * dependencies as an object. Transports (HTTP, CLI) receive `Services` and nothing else.
  */
+import { join } from 'node:path';
 import type { Clock } from './core/clock.ts';
 import type { Database } from './db/database.ts';
 import { createAccessHooks } from './modules/access/access-hooks.ts';
@@ -11,12 +12,17 @@ import { createGrantService, type GrantService } from './modules/access/grant-se
 import { defaultRequestPolicy, type RequestPolicy } from './modules/access/request-policy.ts';
 import { createAccessRequestService, type AccessRequestService } from './modules/access/request-service.ts';
 import { createSettingsService, type SettingsService } from './modules/access/settings-service.ts';
+import { createAuditExporter, type AuditExporter } from './modules/audit-export/exporter.ts';
+import { createAuditExportService, type AuditExportService } from './modules/audit-export/export-service.ts';
+import { createSecretSealer } from './modules/audit-export/sealed-secrets.ts';
+import { createAuditSinkService, type AuditSinkService } from './modules/audit-export/sink-service.ts';
 import { createAuditLogService, type AuditLogService } from './modules/audit/audit-log-service.ts';
 import { createAuditService, type AuditService } from './modules/audit/audit-service.ts';
 import { createLogKeys, throwAwayLogKey } from './modules/audit/log-keys.ts';
 import { createSequencer, type Sequencer } from './modules/audit/sequencer.ts';
 import { createTokenService, type TokenService } from './modules/auth/token-service.ts';
 import { createEngagementService, type EngagementService } from './modules/engagements/engagement-service.ts';
+import { createIngestService, type IngestService } from './modules/ingest/ingest-service.ts';
 import { createPeopleService, type PeopleService } from './modules/people/people-service.ts';
 import { createResourceService, type ResourceService } from './modules/resources/resource-service.ts';
 import { createVendorService, type VendorService } from './modules/vendors/vendor-service.ts';
@@ -24,6 +30,9 @@ import { createReadinessService, type ReadinessService } from './modules/vetting
 import { createVettingService, type VettingService } from './modules/vetting/vetting-service.ts';
 import { createAuthorizerService, type AuthorizerService } from './modules/authorizer/authorizer-service.ts';
 import { createPolicyService, type PolicyService } from './modules/policy/policy-service.ts';
+import { createScanner, type Scanner } from './modules/scanner/scanner.ts';
+import { createScannerService, type ScannerService } from './modules/scanner/scanner-service.ts';
+import { REPOS_FOLDER } from './modules/scanner/git/hosted.ts';
 
 export interface Services {
   db: Database;
@@ -32,6 +41,13 @@ export interface Services {
   auditLog: AuditLogService;
   /** Background work, started by server.ts (startAuditSequencer); tests call runOnce(). */
   auditSequencer: Sequencer;
+  /** Events from outside: sshd logs, GitHub audit log, generic JSON. */
+  ingest: IngestService;
+  /** Event export (JSONL, OCSF) and the sinks the background exporter delivers to. */
+  auditExport: AuditExportService;
+  auditSinks: AuditSinkService;
+  /** Background work, started by server.ts (startAuditExporter); tests call runOnce(). */
+  auditExporter: AuditExporter;
   tokens: TokenService;
   people: PeopleService;
   vendors: VendorService;
@@ -48,6 +64,10 @@ export interface Services {
   policies: PolicyService;
   /** The one decision point: gateways call `authorizer.authorize(systemActor, …)` in process. */
   authorizer: AuthorizerService;
+  /** The secret scanner (default credential rules), compiled once: the git gateway's push check. */
+  scanner: Scanner;
+  /** Scans requested through the API: uploaded files, commit ranges of hosted repositories. */
+  scans: ScannerService;
 }
 
 /** The audit log's signing key: the master key that seals it, and the origin of a log created now. */
@@ -56,13 +76,20 @@ export interface AuditLogKeyConfig {
   origin: string;
 }
 
-export function createServices(deps: { db: Database; clock: Clock; auditLogKey?: AuditLogKeyConfig }): Services {
+/** `dataDir`: the data folder; hosted repositories live in `<dataDir>/repos/` (without one, there are none). */
+export function createServices(deps: { db: Database; clock: Clock; dataDir?: string; auditLogKey?: AuditLogKeyConfig }): Services {
   const { db, clock } = deps;
   const audit = createAuditService({ db, clock });
   const auditLog = createAuditLogService({ db });
   // Without a configured master key (tests), the log key is sealed under a throw-away one.
   const auditSequencer = createSequencer({ db, clock, keys: createLogKeys({ db, clock, ...(deps.auditLogKey ?? throwAwayLogKey()) }) });
   const tokens = createTokenService({ db, clock, audit });
+  // Secrets Palisade must use again (GitHub webhook secret, sink headers) are sealed under the master key.
+  const secrets = createSecretSealer(deps.auditLogKey?.masterKey ?? throwAwayLogKey().masterKey);
+  const ingest = createIngestService({ db, clock, audit, secrets });
+  const auditExport = createAuditExportService({ db });
+  const auditSinks = createAuditSinkService({ db, clock, audit, secrets });
+  const auditExporter = createAuditExporter({ db, clock, secrets });
   // Suspending, ending, taking a developer off, offboarding: every grant goes in the same transaction.
   const accessHooks = createAccessHooks(createEndAccess({ clock, audit }));
   const people = createPeopleService({ db, clock, audit, onStatusChange: [accessHooks.onPersonStatusChange] });
@@ -80,8 +107,10 @@ export function createServices(deps: { db: Database; clock: Clock; auditLogKey?:
   const approvers = createApproverService({ db, clock, audit });
   const policies = createPolicyService({ db, clock, audit });
   const authorizer = createAuthorizerService({ db, clock, audit, policies });
+  const scanner = createScanner();
+  const scans = createScannerService({ db, audit, engines: { credentials: scanner, personalData: createScanner({ personalData: true }) }, reposDir: deps.dataDir === undefined ? null : join(deps.dataDir, REPOS_FOLDER) });
   return {
-    db, clock, audit, auditLog, auditSequencer, tokens, people, vendors, engagements, resources,
-    vetting, readiness, settings, requestPolicy, accessRequests, grants, approvers, policies, authorizer,
+    db, clock, audit, auditLog, auditSequencer, ingest, auditExport, auditSinks, auditExporter, tokens, people, vendors, engagements, resources,
+    vetting, readiness, settings, requestPolicy, accessRequests, grants, approvers, policies, authorizer, scanner, scans,
   };
 }

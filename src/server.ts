@@ -57,7 +57,7 @@ export async function startServer(cfg: ServerConfig, out: NodeJS.WritableStream)
   }
   let app: FastifyInstance | undefined;
   try {
-    const services = createServices({ db, clock: systemClock, auditLogKey: { masterKey: masterKey.key, origin: logOrigin(cfg.logName) } });
+    const services = createServices({ db, clock: systemClock, dataDir: cfg.dataDir, auditLogKey: { masterKey: masterKey.key, origin: logOrigin(cfg.logName) } });
     // Any server may be elected sequencer, so each must be able to sign: refuse now, in words, if not.
     const logKey = await services.auditSequencer.open().catch((err: unknown) => {
       throw err instanceof LogKeyUnavailable ? new StartupRefusal(err.message) : err;

@@ -10,15 +10,18 @@ import type { Logger } from '../core/logger.ts';
 import type { Services } from '../composition.ts';
 import { registerAccessAdminRoutes } from '../modules/access/access-admin-routes.ts';
 import { registerAccessRoutes } from '../modules/access/access-routes.ts';
+import { registerAuditExportRoutes } from '../modules/audit-export/export-routes.ts';
 import { registerAuditRoutes } from '../modules/audit/audit-routes.ts';
 import { registerTokenRoutes } from '../modules/auth/token-routes.ts';
 import { registerEngagementRoutes } from '../modules/engagements/engagement-routes.ts';
+import { registerIngestRoutes } from '../modules/ingest/ingest-routes.ts';
 import { registerPeopleRoutes } from '../modules/people/people-routes.ts';
 import { registerResourceRoutes } from '../modules/resources/resource-routes.ts';
 import { registerVendorRoutes } from '../modules/vendors/vendor-routes.ts';
 import { registerVettingRoutes } from '../modules/vetting/vetting-routes.ts';
 import { registerAuthorizerRoutes } from '../modules/authorizer/authorizer-routes.ts';
 import { registerPolicyRoutes } from '../modules/policy/policy-routes.ts';
+import { registerScannerRoutes } from '../modules/scanner/scanner-routes.ts';
 import { installAuthentication } from './authenticate.ts';
 import { installOpenApi, serveOpenApiDocument } from './openapi.ts';
 import { installInputGuard } from './input-guard.ts';
@@ -95,6 +98,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   registerAccessAdminRoutes(app, services);
   registerPolicyRoutes(app, services);
   registerAuthorizerRoutes(app, services);
+  registerScannerRoutes(app, services);
+  registerIngestRoutes(app, services);
+  registerAuditExportRoutes(app, services);
   serveOpenApiDocument(app);
   return app;
 }

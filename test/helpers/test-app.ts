@@ -2,6 +2,9 @@
  * @module test/helpers/test-app — a whole Palisade application on a fresh test database
  * (PGlite in memory, or PostgreSQL when DATABASE_URL is set), driven with `app.inject`.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { bootstrapFirstAdmin } from '../../src/bootstrap.ts';
 import { fixedClock } from '../../src/core/clock.ts';
@@ -17,6 +20,8 @@ export interface TestApp {
   services: Services;
   database: TestDatabase;
   clock: ReturnType<typeof fixedClock>;
+  /** A fresh, empty data folder (hosted repositories go in `<dataDir>/repos/`); removed by close(). */
+  dataDir: string;
   adminToken: string;
   /** Call the API as the holder of `token` (or anonymously with null). */
   call(token: string | null, opts: InjectOptions): Promise<LightMyRequestResponse>;
@@ -30,7 +35,8 @@ let counter = 0;
 export async function createTestApp(start = new Date('2026-03-02T10:00:00Z')): Promise<TestApp> {
   const database = await createTestDatabase();
   const clock = fixedClock(start);
-  const services = createServices({ db: database.db, clock });
+  const dataDir = await mkdtemp(join(tmpdir(), 'palisade-test-data-'));
+  const services = createServices({ db: database.db, clock, dataDir });
   const first = await bootstrapFirstAdmin(services, undefined);
   // PALISADE_TEST_LOG=debug shows the server's logs while debugging a test.
   const level = process.env.PALISADE_TEST_LOG;
@@ -43,6 +49,7 @@ export async function createTestApp(start = new Date('2026-03-02T10:00:00Z')): P
     services,
     database,
     clock,
+    dataDir,
     adminToken: first!.token!,
     call,
     async personWithRole(role, handle) {
@@ -66,6 +73,7 @@ export async function createTestApp(start = new Date('2026-03-02T10:00:00Z')): P
     async close() {
       await app.close();
       await database.drop();
+      await rm(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -59,6 +59,18 @@ export const PERMISSIONS = {
   'reviews.write': ['admin'],
   /** Approvers decide only items assigned to them; admins decide any (and escalated ones). */
   'reviews.decide': ['admin', 'approver'],
+  // Secret scanning (issue 5).
+  /**
+   * Scan bytes you send. Every role, developers included: the findings concern only the bytes the caller
+   * sent, the rules are public (`palisade scan` runs them offline anyway), and checking a file before
+   * sharing it is what we want developers to do.
+   */
+  'scans.files': ['admin', 'approver', 'auditor', 'developer'],
+  /**
+   * Scan a hosted repository's history: it shows code and authors of every contributor, so only the roles
+   * that oversee repositories; developers reach repositories only through the git gateway and their grants.
+   */
+  'scans.repositories': ['admin', 'approver'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
