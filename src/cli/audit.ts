@@ -1,8 +1,14 @@
-/** @module cli/audit — `palisade audit events`: query the audit log. */
+/**
+ * @module cli/audit — `palisade audit …`: query events; the signed log (checkpoint, verifier-key,
+ * proof, consistency, export) from the server; offline verification (verify, verify-event).
+ */
 import { listPages } from './client.ts';
 import { commandGroup, PAGING, pagingOf, printPage, type Subcommand } from './command.ts';
 import { parseTime, personId } from './flags.ts';
 import { renderTable } from './table.ts';
+import { exportBundle } from './audit-export.ts';
+import { checkpoint, consistency, proof, verifierKey } from './audit-log.ts';
+import { verify, verifyEvent } from './audit-verify.ts';
 
 interface AuditEvent {
   seq: number;
@@ -14,6 +20,7 @@ interface AuditEvent {
   engagementId: string | null;
   requestId: string | null;
   details: Record<string, unknown>;
+  leafIndex: number | null;
 }
 
 const events: Subcommand = {
@@ -35,6 +42,7 @@ const events: Subcommand = {
     const page = await listPages<AuditEvent>(api, '/api/v1/audit/events', query, pagingOf(ctx));
     printPage(ctx, page, (rows) => renderTable(rows, [
       { header: 'seq', value: (e) => e.seq },
+      { header: 'leaf', value: (e) => e.leafIndex },
       { header: 'time', value: (e) => e.occurredAt },
       { header: 'type', value: (e) => e.type },
       { header: 'outcome', value: (e) => e.outcome },
@@ -44,4 +52,6 @@ const events: Subcommand = {
   },
 };
 
-export const runAuditCommand = commandGroup('audit', 'the audit log', { events });
+export const runAuditCommand = commandGroup('audit', 'the tamper-evident audit log', {
+  events, checkpoint, 'verifier-key': verifierKey, proof, consistency, export: exportBundle, verify, 'verify-event': verifyEvent,
+});
