@@ -95,7 +95,7 @@ describe('the audit log API', () => {
     const entries: AuditLogEntry[] = [];
     const leaves: Uint8Array[] = [];
     for (let from: number | null = 0; from !== null;) {
-      const page = (await get(`/api/v1/audit/export/entries?fromIndex=${from}&toIndex=${cp.treeSize}&limit=4`)).json();
+      const page: { items: { entry: AuditLogEntry; leafHash: string }[]; nextIndex: number | null } = (await get(`/api/v1/audit/export/entries?fromIndex=${from}&toIndex=${cp.treeSize}&limit=4`)).json();
       expect(page.items.length).toBeLessThanOrEqual(4);
       for (const item of page.items) {
         entries.push(item.entry);
