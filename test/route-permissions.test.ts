@@ -1,6 +1,8 @@
 /**
  * Every route in the OpenAPI document: an unauthenticated call gets 401, and a call by each role
  * that the route's permission does not include gets 403 — before any validation or lookup.
+ * Public routes (x-palisade-public: they authenticate by themselves, e.g. a webhook's signature)
+ * must name their own scheme and refuse a forged credential of it with 401 as well.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES, type Role } from '../src/modules/auth/actor.ts';
@@ -11,7 +13,11 @@ interface Operation {
   path: string;
   url: string;
   roles: Role[] | undefined;
+  public: boolean;
+  security: Record<string, string[]>[] | undefined;
 }
+type Scheme = { type: string; in?: string; name?: string };
+let schemes: Record<string, Scheme>;
 
 let t: TestApp;
 let operations: Operation[];
@@ -21,8 +27,10 @@ beforeAll(async () => {
   t = await createTestApp();
   for (const role of ROLES) tokens[role] = (await t.personWithRole(role)).token;
   const doc = (await t.call(null, { url: '/api/v1/openapi.json' })).json() as {
-    paths: Record<string, Record<string, { 'x-palisade-roles'?: Role[] }>>;
+    paths: Record<string, Record<string, { 'x-palisade-roles'?: Role[]; 'x-palisade-public'?: boolean; security?: Record<string, string[]>[] }>>;
+    components: { securitySchemes: Record<string, Scheme> };
   };
+  schemes = doc.components.securitySchemes;
   operations = Object.entries(doc.paths).flatMap(([path, ops]) =>
     Object.entries(ops).map(([method, op]) => ({
       method: method.toUpperCase(),
@@ -30,6 +38,8 @@ beforeAll(async () => {
       // Any value fits the parameters: the answer must come before they are looked at.
       url: path.replace(/\{[^}]+\}/g, '0193a3b4-0000-7000-8000-000000000001'),
       roles: op['x-palisade-roles'],
+      public: op['x-palisade-public'] === true,
+      security: op.security,
     })),
   );
 });
@@ -69,6 +79,23 @@ describe('route permissions', () => {
         const res = await t.call(tokens[role], { method: op.method as 'GET', url: op.url, payload: op.method === 'GET' ? undefined : {} });
         const stopped = res.statusCode === 401 || (res.statusCode === 403 && /may not use this route/.test(res.body));
         expect(stopped, `${role} on ${op.method} ${op.path} got ${res.statusCode} ${res.body}`).toBe(false);
+      }
+    }
+  });
+
+  it('let public routes authenticate by their own scheme, and refuse a forged credential of it with 401', async () => {
+    const publicOps = operations.filter((op) => op.public);
+    expect(publicOps.length, 'the GitHub webhook at least').toBeGreaterThanOrEqual(1);
+    for (const op of publicOps) {
+      const own = (op.security ?? []).flatMap((s) => Object.keys(s)).filter((name) => name !== 'bearerAuth');
+      expect(own.length, `${op.method} ${op.path} names its own security scheme`).toBeGreaterThan(0);
+      for (const name of own) {
+        const scheme = schemes[name]!;
+        expect(scheme.in, `${name} is sent in a header`).toBe('header');
+        const res = await t.app.inject({
+          method: op.method as 'POST', url: op.url, headers: { [scheme.name!]: 'sha256=' + '0'.repeat(64), 'content-type': 'application/json' }, payload: '{}',
+        });
+        expect(res.statusCode, `${op.method} ${op.path} with a forged ${scheme.name}`).toBe(401);
       }
     }
   });

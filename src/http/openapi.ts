@@ -18,16 +18,24 @@ export async function installOpenApi(app: FastifyInstance) {
           'Errors are RFC 9457 problem+json documents carrying a `requestId`.',
       },
       components: {
-        securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'Palisade API token (pal_…)' } },
+        securitySchemes: {
+          bearerAuth: { type: 'http', scheme: 'bearer', description: 'Palisade API token (pal_…)' },
+          // Public routes authenticate by themselves; each names its scheme in `security`.
+          githubSignature: { type: 'apiKey', in: 'header', name: 'X-Hub-Signature-256', description: 'GitHub webhook HMAC-SHA256 signature of the body (sha256=<hex>)' },
+        },
       },
       security: [{ bearerAuth: [] }],
     },
-    // Each operation states the permission it needs and the roles that hold it.
+    // Each operation states the permission it needs and the roles that hold it; a public route
+    // (which authenticates by itself, see its `security`) says so with x-palisade-public.
     transform: (input) => {
       const out = jsonSchemaTransform(input);
       const permission = input.route.config?.permission;
       if (!permission) return out;
-      const schema = { ...out.schema, 'x-palisade-permission': permission, 'x-palisade-roles': [...rolesFor(permission)] };
+      const schema = {
+        ...out.schema, 'x-palisade-permission': permission, 'x-palisade-roles': [...rolesFor(permission)],
+        ...(input.route.config?.public ? { 'x-palisade-public': true } : {}),
+      };
       return { ...out, schema } as typeof out;
     },
   });

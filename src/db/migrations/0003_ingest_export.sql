@@ -28,11 +28,11 @@ CREATE TABLE ingest_sources (
   last_rejections jsonb NOT NULL DEFAULT '[]'
 );
 
--- Ingestion settings, one row per key. github_webhook_secret must be usable for HMAC, so it is
--- stored as given (see docs/ingestion.md) and never returned by the API.
+-- Ingestion secrets, one row per key. The GitHub webhook secret must be usable for HMAC, so it is
+-- sealed under the master key (core/envelope.ts), not hashed; the API never returns it.
 CREATE TABLE ingest_settings (
   key text PRIMARY KEY CHECK (key IN ('github_webhook_secret')),
-  value text NOT NULL,
+  sealed bytea NOT NULL,
   updated_at timestamptz NOT NULL,
   updated_by uuid NULL REFERENCES people (id)
 );
@@ -46,6 +46,8 @@ CREATE TABLE audit_sinks (
   kind text NOT NULL CHECK (kind IN ('http', 'syslog')),
   format text NOT NULL CHECK (format IN ('jsonl', 'ocsf')),
   config jsonb NOT NULL,
+  -- HTTP headers to send (e.g. Authorization of a SIEM collector), sealed under the master key.
+  sealed_headers bytea NULL,
   status text NOT NULL CHECK (status IN ('active', 'removed')),
   position bigint NOT NULL CHECK (position >= -1),
   delivered bigint NOT NULL DEFAULT 0,

@@ -64,7 +64,7 @@ function readOne(value: unknown, position: Position): IngestItem | ItemError[] {
     actor: { handle: e.actor?.handle, ip: e.actor?.ip ?? null, userAgent: e.actor?.userAgent ?? null },
     target: e.target ?? null,
     details,
-    ingest: { sourceEventId: e.sourceEventId, system: e.source, ...(e.actor?.handle ? { claimedHandle: e.actor.handle } : {}) },
+    ingest: { sourceEventId: e.sourceEventId, system: e.source, sourceTimeText: e.occurredAt, ...(e.actor?.handle ? { claimedHandle: e.actor.handle } : {}) },
   };
 }
 

@@ -27,6 +27,7 @@ function readOne(value: unknown, position: Position): IngestItem | ItemError {
   if (typeof documentId !== 'string' || documentId.length === 0 || documentId.length > 200) {
     return fail('required: it identifies the event, so that sending it again does not record it twice', '_document_id');
   }
+  const stamp = value['@timestamp'] ?? value.created_at;
   const time = timeOf(value['@timestamp']) ?? timeOf(value.created_at);
   if (!time) return fail('expected the event time in milliseconds since 1970 (or created_at)', '@timestamp');
   const repoName = typeof repo === 'string' && repo.length <= 200 ? repo : null;
@@ -46,6 +47,7 @@ function readOne(value: unknown, position: Position): IngestItem | ItemError {
     target: repoName ? { type: 'github_repository', id: repoName } : orgName ? { type: 'github_organization', id: orgName } : null,
     resource: repoName ? { kind: 'git_repository', name: repoName } : undefined,
     details: { ...value },
+    ingest: { sourceTimeText: String(stamp) },
   };
 }
 

@@ -104,8 +104,8 @@ export function registerIngestRoutes(fastify: FastifyInstance, services: Service
       preHandler: async (req) => {
         if (req.actor) return;
         const signature = req.headers['x-hub-signature-256'];
-        const ok = await ingest.checkGithubSignature(req.body as Buffer, typeof signature === 'string' ? signature : undefined);
-        if (!ok) await refuse(req, 'bad or unverifiable GitHub webhook signature');
+        const check = await ingest.checkGithubSignature(req.body as Buffer, typeof signature === 'string' ? signature : undefined);
+        if (check !== 'valid') await refuse(req, `GitHub webhook signature: ${check}`);
       },
       schema: {
         tags,

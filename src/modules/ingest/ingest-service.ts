@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../core/clock.ts';
 import { ValidationError } from '../../core/errors.ts';
 import type { Database, Queryable } from '../../db/database.ts';
+import type { SecretSealer } from '../audit-export/sealed-secrets.ts';
 import type { AuditService } from '../audit/audit-service.ts';
 import type { Actor, AnyActor, RequestOrigin } from '../auth/actor.ts';
 import { assertPermitted } from '../auth/permissions.ts';
@@ -42,10 +43,10 @@ export interface IngestService {
   setGithubSecret(actor: AnyActor, secret: string | undefined): Promise<{ configured: true; updatedAt: Date; secret?: string }>;
   removeGithubSecret(actor: AnyActor): Promise<{ configured: false; updatedAt: null }>;
   /**
-   * Whether `signature` (the X-Hub-Signature-256 header) signs `body` with the configured secret;
-   * false when no secret is configured. Called before any actor exists, by the webhook route only.
+   * Whether `signature` (the X-Hub-Signature-256 header) signs `body` with the configured secret,
+   * and if not, why. Called before any actor exists, by the webhook route only.
    */
-  checkGithubSignature(body: Buffer, signature: string | undefined): Promise<boolean>;
+  checkGithubSignature(body: Buffer, signature: string | undefined): Promise<'valid' | 'invalid' | 'no secret configured' | 'secret unreadable'>;
 }
 
 type Person = store.KnownPerson;
@@ -61,8 +62,14 @@ function eventActor(item: IngestItem, person: Person | null, requestId: string |
   return attributed;
 }
 
-export function createIngestService(deps: { db: Database; clock: Clock; audit: AuditService }): IngestService {
-  const { db, clock, audit } = deps;
+const SECRET_PURPOSE = 'palisade:github-webhook-secret';
+
+/**
+ * The ingestion service; `secrets` seals the GitHub webhook secret under the master key.
+ * @example const ingest = createIngestService({ db, clock, audit, secrets }); await ingest.sshd(actor, { host: 'web-1', tz: 'UTC' }, body);
+ */
+export function createIngestService(deps: { db: Database; clock: Clock; audit: AuditService; secrets: SecretSealer }): IngestService {
+  const { db, clock, audit, secrets } = deps;
 
   /** Record the items of one request, skipping keys already ingested, in one transaction. */
   const ingest = async (actor: AnyActor, source: IngestSource, read: ReadResult): Promise<IngestReport> => {
@@ -179,10 +186,10 @@ export function createIngestService(deps: { db: Database; clock: Clock; audit: A
       const value = secret ?? randomBytes(32).toString('hex');
       const now = clock.now();
       await db.transaction(async (tx) => {
-        const replaced = await store.writeSetting(tx, 'github_webhook_secret', value, now, actor.kind === 'person' ? actor.personId : null);
+        const replaced = await store.writeSetting(tx, 'github_webhook_secret', secrets.seal(value, SECRET_PURPOSE), now, actor.kind === 'person' ? actor.personId : null);
         // The secret itself is never part of an event.
         await audit.record(tx, actor, {
-          type: 'ingest.github_secret_set',
+          type: 'github_webhook_secret.set',
           outcome: 'success',
           target: { type: 'ingest_setting', id: 'github_webhook_secret' },
           details: { generated, replaced },
@@ -197,7 +204,7 @@ export function createIngestService(deps: { db: Database; clock: Clock; audit: A
         const removed = await store.deleteSetting(tx, 'github_webhook_secret');
         if (removed) {
           await audit.record(tx, actor, {
-            type: 'ingest.github_secret_removed',
+            type: 'github_webhook_secret.removed',
             outcome: 'success',
             target: { type: 'ingest_setting', id: 'github_webhook_secret' },
             details: {},
@@ -208,8 +215,16 @@ export function createIngestService(deps: { db: Database; clock: Clock; audit: A
     },
 
     async checkGithubSignature(body, signature) {
-      const secret = await store.readSetting(db, 'github_webhook_secret');
-      return secret !== null && verifyGithubSignature(secret.value, body, signature);
+      const stored = await store.readSetting(db, 'github_webhook_secret');
+      if (!stored) return 'no secret configured';
+      let secret: string;
+      try {
+        secret = secrets.open(stored.sealed, SECRET_PURPOSE);
+      } catch {
+        // Sealed under another master key or damaged: the operator must set the secret again.
+        return 'secret unreadable';
+      }
+      return verifyGithubSignature(secret, body, signature) ? 'valid' : 'invalid';
     },
   };
 }

@@ -120,22 +120,24 @@ export async function readSources(q: Queryable): Promise<SourceRow[]> {
 
 export type SettingKey = 'github_webhook_secret';
 
-export async function readSetting(q: Queryable, key: SettingKey): Promise<{ value: string; updatedAt: Date } | null> {
-  const [r] = await q.query<{ value: string; updated_at: Date }>('SELECT value, updated_at FROM ingest_settings WHERE key = $1', [key]);
-  return r ? { value: r.value, updatedAt: r.updated_at } : null;
+/** The sealed value of a setting (see audit-export/sealed-secrets.ts), or null. */
+export async function readSetting(q: Queryable, key: SettingKey): Promise<{ sealed: Uint8Array; updatedAt: Date } | null> {
+  const [r] = await q.query<{ sealed: Uint8Array; updated_at: Date }>('SELECT sealed, updated_at FROM ingest_settings WHERE key = $1', [key]);
+  return r ? { sealed: r.sealed, updatedAt: r.updated_at } : null;
 }
 
-/** Set a setting; returns whether one was replaced. */
-export async function writeSetting(q: Queryable, key: SettingKey, value: string, at: Date, by: string | null): Promise<boolean> {
+/** Set a setting to a sealed value; returns whether one was replaced. */
+export async function writeSetting(q: Queryable, key: SettingKey, sealed: Uint8Array, at: Date, by: string | null): Promise<boolean> {
   const [r] = await q.query<{ replaced: boolean }>(
-    `INSERT INTO ingest_settings (key, value, updated_at, updated_by) VALUES ($1, $2, $3, $4)
-     ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by
+    `INSERT INTO ingest_settings (key, sealed, updated_at, updated_by) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (key) DO UPDATE SET sealed = EXCLUDED.sealed, updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by
      RETURNING (xmax <> 0) AS replaced`,
-    [key, value, at, by],
+    [key, sealed, at, by],
   );
   return r?.replaced ?? false;
 }
 
+/** Remove a secret for good: a secret no longer in use must not stay readable. */
 export async function deleteSetting(q: Queryable, key: SettingKey): Promise<boolean> {
   const rows = await q.query('DELETE FROM ingest_settings WHERE key = $1 RETURNING key', [key]);
   return rows.length > 0;

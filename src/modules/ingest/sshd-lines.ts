@@ -130,7 +130,7 @@ export function readSshdLines(body: Buffer, opts: SshdOptions): ReadResult {
       target: { type: 'ssh_host', id: opts.host },
       resource: { kind: 'ssh_host', name: opts.host },
       details,
-      ingest: { occurrence },
+      ingest: { occurrence, sourceTimeText: stamp.text },
     });
   }
   return { items, errors, skipped };
