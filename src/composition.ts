@@ -30,6 +30,7 @@ import { createReadinessService, type ReadinessService } from './modules/vetting
 import { createVettingService, type VettingService } from './modules/vetting/vetting-service.ts';
 import { createAuthorizerService, type AuthorizerService } from './modules/authorizer/authorizer-service.ts';
 import { createPolicyService, type PolicyService } from './modules/policy/policy-service.ts';
+import { createReviewService, type ReviewService } from './modules/reviews/review-service.ts';
 import { createScanner, type Scanner } from './modules/scanner/scanner.ts';
 import { createScannerService, type ScannerService } from './modules/scanner/scanner-service.ts';
 import { REPOS_FOLDER } from './modules/scanner/git/hosted.ts';
@@ -64,6 +65,8 @@ export interface Services {
   policies: PolicyService;
   /** The one decision point: gateways call `authorizer.authorize(systemActor, …)` in process. */
   authorizer: AuthorizerService;
+  /** Access-review campaigns; deadlines are processed by startReviewSweeper (server.ts). */
+  reviews: ReviewService;
   /** The secret scanner (default credential rules), compiled once: the git gateway's push check. */
   scanner: Scanner;
   /** Scans requested through the API: uploaded files, commit ranges of hosted repositories. */
@@ -107,10 +110,11 @@ export function createServices(deps: { db: Database; clock: Clock; dataDir?: str
   const approvers = createApproverService({ db, clock, audit });
   const policies = createPolicyService({ db, clock, audit });
   const authorizer = createAuthorizerService({ db, clock, audit, policies });
+  const reviews = createReviewService({ db, clock, audit });
   const scanner = createScanner();
   const scans = createScannerService({ db, audit, engines: { credentials: scanner, personalData: createScanner({ personalData: true }) }, reposDir: deps.dataDir === undefined ? null : join(deps.dataDir, REPOS_FOLDER) });
   return {
     db, clock, audit, auditLog, auditSequencer, ingest, auditExport, auditSinks, auditExporter, tokens, people, vendors, engagements, resources,
-    vetting, readiness, settings, requestPolicy, accessRequests, grants, approvers, policies, authorizer, scanner, scans,
+    vetting, readiness, settings, requestPolicy, accessRequests, grants, approvers, policies, authorizer, reviews, scanner, scans,
   };
 }

@@ -14,6 +14,7 @@ import type { Database } from './db/database.ts';
 import { openDatabase } from './db/open.ts';
 import { buildApp } from './http/app.ts';
 import { startAccessSweeper } from './modules/access/access-sweeper.ts';
+import { startReviewSweeper } from './modules/reviews/review-sweeper.ts';
 import { loadMasterKey, type MasterKey } from './core/master-key.ts';
 import { logOrigin, LogKeyUnavailable } from './modules/audit/log-keys.ts';
 import { startAuditSequencer } from './modules/audit/sequencer-runner.ts';
@@ -87,6 +88,7 @@ export async function startServer(cfg: ServerConfig, out: NodeJS.WritableStream)
     out.write(`Audit log ${logKey.origin}, verifier key ${logKey.verifierKey}\n`);
     out.write(`Palisade listening on ${url} (database: ${db.dialect === 'pglite' ? `embedded, ${cfg.dataDir}` : 'PostgreSQL'})\n`);
     const sweeper = startAccessSweeper(services, { onError: (err) => logger.error({ err }, 'access request expiry failed') });
+    const reviewSweeper = startReviewSweeper(services, { onError: (err) => logger.error({ err }, 'access review deadline processing failed') });
     const sequencer = startAuditSequencer({ db, sequencer: services.auditSequencer }, { logger });
     const running = app;
     return {
@@ -96,6 +98,7 @@ export async function startServer(cfg: ServerConfig, out: NodeJS.WritableStream)
       close: async () => {
         await running.close();
         await sweeper.stop();
+        await reviewSweeper.stop();
         await sequencer.stop();
         await db.close();
         await lock?.release();

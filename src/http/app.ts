@@ -21,6 +21,7 @@ import { registerVendorRoutes } from '../modules/vendors/vendor-routes.ts';
 import { registerVettingRoutes } from '../modules/vetting/vetting-routes.ts';
 import { registerAuthorizerRoutes } from '../modules/authorizer/authorizer-routes.ts';
 import { registerPolicyRoutes } from '../modules/policy/policy-routes.ts';
+import { registerReviewRoutes } from '../modules/reviews/review-routes.ts';
 import { registerScannerRoutes } from '../modules/scanner/scanner-routes.ts';
 import { installAuthentication } from './authenticate.ts';
 import { installOpenApi, serveOpenApiDocument } from './openapi.ts';
@@ -98,6 +99,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   registerAccessAdminRoutes(app, services);
   registerPolicyRoutes(app, services);
   registerAuthorizerRoutes(app, services);
+  registerReviewRoutes(app, services);
   registerScannerRoutes(app, services);
   registerIngestRoutes(app, services);
   registerAuditExportRoutes(app, services);
