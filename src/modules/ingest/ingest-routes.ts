@@ -42,7 +42,7 @@ export function registerIngestRoutes(fastify: FastifyInstance, services: Service
     config: { permission: 'ingest.write' },
     schema: {
       tags, summary: 'Set the GitHub webhook secret (or have one generated, shown once)',
-      body: setGithubSecretSchema.optional(), response: { 200: githubSecretResultSchema, ...problemResponses },
+      body: setGithubSecretSchema.nullish(), response: { 200: githubSecretResultSchema, ...problemResponses },
     },
   }, async (req) => ingest.setGithubSecret(req.actor!, req.body?.secret));
 
