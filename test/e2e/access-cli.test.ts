@@ -110,7 +110,8 @@ describe('access through the palisade command line', () => {
 
     json(await cli(['engagement', 'end', engagement.id, '--json']));
     expect(json(await cli(['grant', 'show', approved.grantId, '--json']))).toMatchObject({ state: 'revoked', revokeReason: 'the engagement "Checkout" was ended' });
-  });
+    // About 25 CLI processes, each a Node start: more than the default 30 s on a busy 2-core machine.
+  }, 120_000);
 
   it('explains flag mistakes with exit code 2', async () => {
     const [badDuration, missingComment] = await Promise.all([

@@ -32,7 +32,11 @@ export async function upsertSetting(q: Queryable, key: string, value: unknown, a
   );
 }
 
-/** Serialize changes to settings (a row lock on a key may not exist yet). */
+/**
+ * Serialize changes to settings: a row lock cannot cover a key that does not exist yet, and a
+ * table lock needs no advisory-lock number (those are shared by the whole database). Readers are
+ * not blocked.
+ */
 export async function lockSettings(q: Queryable): Promise<void> {
-  await q.query('SELECT pg_advisory_xact_lock($1)', [7_301_004]);
+  await q.query('LOCK TABLE settings IN SHARE ROW EXCLUSIVE MODE');
 }
