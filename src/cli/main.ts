@@ -19,6 +19,9 @@ Usage: palisade <command> [options]
   grant                 grants: list, show, revoke
   approver              designated approvers of a resource: list, add, remove
   settings              settings: access (durations, pending lifetime, readiness)
+  policy                Cedar policies: show, validate, apply, history, schema
+  authorize             ask the authorizer: may a person act on a resource now, and why
+  review                access reviews: create, list, show, decide, report
   scan                  find secrets and personal data in files, git history or stdin (offline)
 
 Client commands talk to a running server: set PALISADE_URL and PALISADE_TOKEN.
@@ -54,6 +57,11 @@ const COMMANDS: Record<string, Command> = {
   approvers: async (argv, io) => (await import('./access.ts')).runApproverCommand(argv, io),
   settings: async (argv, io) => (await import('./access.ts')).runSettingsCommand(argv, io),
   scan: async (argv, io) => (await import('./scan.ts')).runScanCommand(argv, io),
+  policy: async (argv, io) => (await import('./policy.ts')).runPolicyCommand(argv, io),
+  policies: async (argv, io) => (await import('./policy.ts')).runPolicyCommand(argv, io),
+  authorize: async (argv, io) => (await import('./policy.ts')).runAuthorizeCommand(argv, io),
+  review: async (argv, io) => (await import('./reviews.ts')).runReviewCommand(argv, io),
+  reviews: async (argv, io) => (await import('./reviews.ts')).runReviewCommand(argv, io),
 };
 
 /** Run the CLI and return its exit code. */
