@@ -30,34 +30,49 @@ export async function postNdjson(url: string, headers: Record<string, string>, l
   }
 }
 
+/** How long to watch a new connection before writing: a collector at its session limit closes at once. */
+export const SETTLE_MS = 50;
+
 /**
- * Write the frames on a new TCP (or TLS) connection, end our side, and wait for the collector to
- * close its side: then it has read everything we sent.
+ * Open a TCP (or TLS) connection, make sure the collector keeps it open, write the frames, end our
+ * side, and wait for the collector to close its side: then it has read everything we sent. TCP
+ * syslog has no acknowledgement (RFC 6587), so this is the strongest evidence it offers.
  * @example await sendFrames({ host: 'siem', port: 6514, tls: true }, frames)
  */
-export function sendFrames(cfg: Pick<SyslogSinkConfig, 'host' | 'port' | 'tls' | 'caCert'>, frames: Buffer[], timeoutMs = DELIVERY_TIMEOUT_MS): Promise<void> {
+export function sendFrames(
+  cfg: Pick<SyslogSinkConfig, 'host' | 'port' | 'tls' | 'caCert'>,
+  frames: Buffer[],
+  timeoutMs = DELIVERY_TIMEOUT_MS,
+  settleMs = SETTLE_MS,
+): Promise<void> {
+  const where = `syslog ${cfg.host}:${cfg.port}`;
   return new Promise<void>((resolve, reject) => {
     let settled = false;
+    let written = false;
+    let settleTimer: NodeJS.Timeout | undefined;
     const finish = (err?: Error) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      clearTimeout(settleTimer);
       socket.destroy();
       if (err) reject(err);
       else resolve();
     };
     const onConnect = () => {
-      socket.write(Buffer.concat(frames));
-      socket.end();
+      settleTimer = setTimeout(() => {
+        written = true;
+        socket.end(Buffer.concat(frames));
+      }, settleMs);
     };
     const socket: net.Socket = cfg.tls
       ? tls.connect({ host: cfg.host, port: cfg.port, servername: net.isIP(cfg.host) ? undefined : cfg.host, ...(cfg.caCert ? { ca: [...tls.rootCertificates, cfg.caCert] } : {}) }, onConnect)
       : net.connect({ host: cfg.host, port: cfg.port }, onConnect);
-    const timer = setTimeout(() => finish(new Error(`the syslog collector did not take the batch within ${timeoutMs / 1000} s`)), timeoutMs);
-    socket.on('error', (err) => finish(new Error(`syslog ${cfg.host}:${cfg.port}: ${(err as NodeJS.ErrnoException).code ?? err.message}`)));
+    const timer = setTimeout(() => finish(new Error(`${where}: the collector did not take the batch within ${timeoutMs / 1000} s`)), timeoutMs);
+    socket.on('error', (err) => finish(new Error(`${where}: ${(err as NodeJS.ErrnoException).code ?? err.message}`)));
     socket.on('data', () => undefined);
-    // 'end' is the collector's FIN: it has read up to ours and closed.
-    socket.on('end', () => finish());
-    socket.on('close', () => finish(new Error(`syslog ${cfg.host}:${cfg.port}: the connection closed before the collector finished reading`)));
+    // 'end' is the collector's FIN: after our data it means it read up to our end and closed.
+    socket.on('end', () => finish(written ? undefined : new Error(`${where}: the collector closed the connection before we sent anything (session limit?)`)));
+    socket.on('close', () => finish(new Error(`${where}: the connection closed before the collector finished reading`)));
   });
 }
