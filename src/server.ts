@@ -18,6 +18,7 @@ import { startReviewSweeper } from './modules/reviews/review-sweeper.ts';
 import { loadMasterKey, type MasterKey } from './core/master-key.ts';
 import { logOrigin, LogKeyUnavailable } from './modules/audit/log-keys.ts';
 import { startAuditSequencer } from './modules/audit/sequencer-runner.ts';
+import { startAuditExporter } from './modules/audit-export/exporter.ts';
 
 export interface RunningServer {
   url: string;
@@ -90,6 +91,7 @@ export async function startServer(cfg: ServerConfig, out: NodeJS.WritableStream)
     const sweeper = startAccessSweeper(services, { onError: (err) => logger.error({ err }, 'access request expiry failed') });
     const reviewSweeper = startReviewSweeper(services, { onError: (err) => logger.error({ err }, 'access review deadline processing failed') });
     const sequencer = startAuditSequencer({ db, sequencer: services.auditSequencer }, { logger });
+    const exporter = startAuditExporter(services.auditExporter, { logger });
     const running = app;
     return {
       url,
@@ -100,6 +102,7 @@ export async function startServer(cfg: ServerConfig, out: NodeJS.WritableStream)
         await sweeper.stop();
         await reviewSweeper.stop();
         await sequencer.stop();
+        await exporter.stop();
         await db.close();
         await lock?.release();
       },
