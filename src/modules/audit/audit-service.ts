@@ -9,7 +9,7 @@ import { ValidationError } from '../../core/errors.ts';
 import type { Database, Queryable } from '../../db/database.ts';
 import type { AnyActor, RequestOrigin } from '../auth/actor.ts';
 import { assertPermitted } from '../auth/permissions.ts';
-import { findEvents, insertEvent, type AuditRow } from './audit-store.ts';
+import { findEvents, insertEvent, insertEvents, type AuditRow } from './audit-store.ts';
 import { entryOf } from './log-entry.ts';
 import { encodeEntryText } from './tlog/index.ts';
 import type { AuditEvent, AuditEventInput, AuditQuery } from './audit-types.ts';
@@ -21,6 +21,12 @@ export interface AuditService {
    * @example await audit.record(tx, actor, { type: 'vendor.created', outcome: 'success', target: { type: 'vendor', id } });
    */
   record(tx: Queryable, actor: AnyActor | RequestOrigin, event: AuditEventInput): Promise<string>;
+  /**
+   * Write many events on `tx` in one statement (ingestion: one request, many events). Same rules as
+   * `record`; returns the ids in the order given.
+   * @example await audit.recordMany(tx, lines.map((l) => ({ actor: origin, event: toEvent(l) })));
+   */
+  recordMany(tx: Queryable, items: readonly { actor: AnyActor | RequestOrigin; event: AuditEventInput }[]): Promise<string[]>;
   list(actor: AnyActor, query: AuditQuery): Promise<Page<AuditEvent>>;
 }
 
@@ -41,29 +47,40 @@ function assertEncodable(row: AuditRow): void {
 }
 
 export function createAuditService(deps: { db: Database; clock: Clock }): AuditService {
+  const rowOf = (actor: AnyActor | RequestOrigin, event: AuditEventInput, occurredAt: Date): AuditRow => {
+    const person = 'kind' in actor && actor.kind === 'person' ? actor : null;
+    const row: AuditRow = {
+      id: newId(),
+      occurredAt,
+      type: event.type,
+      outcome: event.outcome,
+      actorId: person?.personId ?? null,
+      actorHandle: person ? person.handle : 'kind' in actor && actor.kind === 'system' ? 'system' : null,
+      actorRole: person?.role ?? null,
+      actorIp: actor.ip,
+      actorUserAgent: actor.userAgent,
+      targetType: event.target?.type ?? null,
+      targetId: event.target?.id ?? null,
+      engagementId: event.engagementId ?? null,
+      requestId: actor.requestId,
+      details: event.details ?? {},
+    };
+    assertEncodable(row);
+    return row;
+  };
+
   return {
     async record(tx, actor, event) {
-      const id = newId();
-      const person = 'kind' in actor && actor.kind === 'person' ? actor : null;
-      const row = {
-        id,
-        occurredAt: deps.clock.now(),
-        type: event.type,
-        outcome: event.outcome,
-        actorId: person?.personId ?? null,
-        actorHandle: person ? person.handle : 'kind' in actor && actor.kind === 'system' ? 'system' : null,
-        actorRole: person?.role ?? null,
-        actorIp: actor.ip,
-        actorUserAgent: actor.userAgent,
-        targetType: event.target?.type ?? null,
-        targetId: event.target?.id ?? null,
-        engagementId: event.engagementId ?? null,
-        requestId: actor.requestId,
-        details: event.details ?? {},
-      };
-      assertEncodable(row);
+      const row = rowOf(actor, event, deps.clock.now());
       await insertEvent(tx, row);
-      return id;
+      return row.id;
+    },
+
+    async recordMany(tx, items) {
+      const now = deps.clock.now();
+      const rows = items.map(({ actor, event }) => rowOf(actor, event, now));
+      await insertEvents(tx, rows);
+      return rows.map((r) => r.id);
     },
 
     async list(actor, query) {
