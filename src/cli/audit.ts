@@ -7,6 +7,7 @@ import { commandGroup, PAGING, pagingOf, printPage, type Subcommand } from './co
 import { parseTime, personId } from './flags.ts';
 import { renderTable } from './table.ts';
 import { exportBundle } from './audit-export.ts';
+import { auditExportCommands } from './audit-events.ts';
 import { checkpoint, consistency, proof, verifierKey } from './audit-log.ts';
 import { verify, verifyEvent } from './audit-verify.ts';
 
@@ -54,4 +55,5 @@ const events: Subcommand = {
 
 export const runAuditCommand = commandGroup('audit', 'the tamper-evident audit log', {
   events, checkpoint, 'verifier-key': verifierKey, proof, consistency, export: exportBundle, verify, 'verify-event': verifyEvent,
+  ...auditExportCommands,
 });

@@ -13,6 +13,7 @@ Usage: palisade <command> [options]
   resource              resources: list, get, create, update, retire
   token                 API tokens: create, list, revoke; generate (offline)
   audit                 the audit log: events
+  ingest                events from outside: sshd (auth.log), github, events, stats, github-secret
   vetting               vetting of developers: background, reference, quiz, red-flag, decide-flag, show
   training              training completions: record
   request               access requests: create, list, show, approve, deny, cancel
@@ -47,6 +48,7 @@ const COMMANDS: Record<string, Command> = {
   token: async (argv, io) => (await import('./tokens.ts')).runTokenCommand(argv, io),
   tokens: async (argv, io) => (await import('./tokens.ts')).runTokenCommand(argv, io),
   audit: async (argv, io) => (await import('./audit.ts')).runAuditCommand(argv, io),
+  ingest: async (argv, io) => (await import('./ingest.ts')).runIngestCommand(argv, io),
   vetting: async (argv, io) => (await import('./vetting.ts')).runVettingCommand(argv, io),
   training: async (argv, io) => (await import('./vetting.ts')).runTrainingCommand(argv, io),
   request: async (argv, io) => (await import('./access.ts')).runRequestCommand(argv, io),
