@@ -32,9 +32,9 @@ const until = async (check: () => boolean | Promise<boolean>, ms = 10_000) => {
   }
 };
 
-function runnerOn(db: Database, opts: Parameters<typeof startAuditSequencer>[1] = {}): RunningSequencer {
+function runnerOn(db: Database, opts: Parameters<typeof startAuditSequencer>[1] = {}, batchSize?: number): RunningSequencer {
   const keys = createLogKeys({ db, clock: systemClock, masterKey, origin: 'palisade.runner/audit' });
-  return startAuditSequencer({ db, sequencer: createSequencer({ db, clock: systemClock, keys }) }, { pollMs: 60_000, electionMs: 100, ...opts });
+  return startAuditSequencer({ db, sequencer: createSequencer({ db, clock: systemClock, keys, batchSize }) }, { pollMs: 60_000, electionMs: 100, ...opts });
 }
 
 async function recordOne(db: Database): Promise<string> {
@@ -68,6 +68,18 @@ describe('the background sequencer', () => {
     for (let i = 1; i < seen.length; i++) expect(seen[i]! - seen[i - 1]!).toBeGreaterThanOrEqual(295);
     expect(seen.length).toBeGreaterThanOrEqual(3);
     await running.stop();
+  });
+
+  it('keeps signing checkpoints while it works off a backlog, instead of only at the end', async () => {
+    const audit = createAuditService({ db: t.db, clock: systemClock });
+    await t.db.transaction((tx) => audit.recordMany(tx, Array.from({ length: 1000 }, () => ({ actor: systemActor, event: { type: 'test.backlog', outcome: 'success' as const } }))));
+    const sizes: number[] = [];
+    const [{ total }] = (await t.db.query<{ total: number }>('SELECT count(*)::int8 AS total FROM audit_events')) as [{ total: number }];
+    const running = runnerOn(t.db, { checkpointIntervalMs: 20, onCheckpoint: (c) => sizes.push(c.size) }, 10);
+    await until(() => sizes.at(-1) === total, 20_000);
+    await running.stop();
+    expect(sizes.length).toBeGreaterThanOrEqual(3);
+    expect(sizes[0]).toBeLessThan(total);
   });
 
   it.skipIf(!ON_POSTGRES)('is one server at a time, and another takes over when its connection is killed', async () => {

@@ -102,7 +102,9 @@ export function startAuditSequencer(deps: { db: Database; sequencer: Sequencer }
 
   const runPass = async () => {
     try {
-      await sequencer.integrate();
+      // Bounded, so that under sustained load checkpoints still come every interval.
+      const { more } = await sequencer.integrateFor(interval);
+      if (more) again = true;
       const wait = lastCheckpointAt + interval - performance.now();
       if (wait <= 0) {
         const checkpoint = await sequencer.signCheckpoint();

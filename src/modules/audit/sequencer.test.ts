@@ -157,6 +157,10 @@ describe('the database guards (defence in depth)', () => {
     await expect(t.db.query("UPDATE audit_events SET type = 'forged' WHERE leaf_index = 0")).rejects.toThrow(/permanent/);
     await expect(t.db.query('UPDATE audit_events SET leaf_index = 99999 WHERE leaf_index = 1')).rejects.toThrow(/permanent/);
     await expect(t.db.query('DELETE FROM audit_events WHERE leaf_index = 2')).rejects.toThrow(/permanent/);
+    // Not even an event still waiting for its leaf index may change on the way.
+    await record(1, 'test.waiting');
+    await expect(t.db.query("UPDATE audit_events SET leaf_index = 99999, details = '{\"forged\":true}' WHERE leaf_index IS NULL")).rejects.toThrow(/permanent/);
+    await expect(t.db.query("UPDATE audit_events SET outcome = 'denied' WHERE leaf_index IS NULL")).rejects.toThrow(/permanent/);
     await expect(t.db.query('TRUNCATE audit_events CASCADE')).rejects.toThrow(/append-only/);
     await expect(t.db.query('DELETE FROM tlog_checkpoints')).rejects.toThrow(/append-only/);
     await expect(t.db.query('UPDATE tlog_state SET size = 0')).rejects.toThrow(/only grows/);

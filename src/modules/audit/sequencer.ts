@@ -29,6 +29,11 @@ export interface Sequencer {
   integrateBatch(): Promise<number>;
   /** Integrate until nothing is pending; returns how many. */
   integrate(): Promise<number>;
+  /**
+   * Integrate batches for about `ms` milliseconds at most (so that a checkpoint can be signed in
+   * between under sustained load); `more` says whether events were still pending.
+   */
+  integrateFor(ms: number): Promise<{ integrated: number; more: boolean }>;
   /** Sign a checkpoint of the whole tree if it grew since the last one (null otherwise). */
   signCheckpoint(): Promise<StoredCheckpoint | null>;
   /** One complete pass, for tests and shutdown: integrate everything, then sign. */
@@ -86,14 +91,18 @@ export function createSequencer(deps: { db: Database; clock: Clock; keys: LogKey
       return events.length;
     });
 
-  const integrate = async () => {
-    let total = 0;
+  const integrateFor = async (ms: number) => {
+    const until = performance.now() + ms;
+    let integrated = 0;
     for (;;) {
       const n = await integrateBatch();
-      total += n;
-      if (n < batchSize) return total;
+      integrated += n;
+      if (n < batchSize) return { integrated, more: false };
+      if (performance.now() >= until) return { integrated, more: true };
     }
   };
+
+  const integrate = async () => (await integrateFor(Infinity)).integrated;
 
   const signCheckpoint = async (): Promise<StoredCheckpoint | null> => {
     const key = await keys.open();
@@ -116,6 +125,7 @@ export function createSequencer(deps: { db: Database; clock: Clock; keys: LogKey
     open: () => keys.open(),
     integrateBatch,
     integrate,
+    integrateFor,
     signCheckpoint,
     async runOnce() {
       const integrated = await integrate();
