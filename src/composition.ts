@@ -9,7 +9,7 @@ import { createAccessHooks } from './modules/access/access-hooks.ts';
 import { createEndAccess } from './modules/access/access-revocation.ts';
 import { createApproverService, type ApproverService } from './modules/access/approver-service.ts';
 import { createGrantService, type GrantService } from './modules/access/grant-service.ts';
-import { defaultRequestPolicy, type RequestPolicy } from './modules/access/request-policy.ts';
+import type { RequestPolicy } from './modules/access/request-policy.ts';
 import { createAccessRequestService, type AccessRequestService } from './modules/access/request-service.ts';
 import { createSettingsService, type SettingsService } from './modules/access/settings-service.ts';
 import { createAuditExporter, type AuditExporter } from './modules/audit-export/exporter.ts';
@@ -29,6 +29,7 @@ import { createVendorService, type VendorService } from './modules/vendors/vendo
 import { createReadinessService, type ReadinessService } from './modules/vetting/readiness-service.ts';
 import { createVettingService, type VettingService } from './modules/vetting/vetting-service.ts';
 import { createAuthorizerService, type AuthorizerService } from './modules/authorizer/authorizer-service.ts';
+import { createCedarRequestPolicy } from './modules/policy/cedar-request-policy.ts';
 import { createPolicyService, type PolicyService } from './modules/policy/policy-service.ts';
 import { createReviewService, type ReviewService } from './modules/reviews/review-service.ts';
 import { createScanner, type Scanner } from './modules/scanner/scanner.ts';
@@ -104,11 +105,12 @@ export function createServices(deps: { db: Database; clock: Clock; dataDir?: str
   const vetting = createVettingService({ db, clock, audit });
   const readiness = createReadinessService({ db, clock });
   const settings = createSettingsService({ db, clock, audit });
-  const requestPolicy: RequestPolicy = defaultRequestPolicy;
+  const policies = createPolicyService({ db, clock, audit });
+  // Requests are decided by the Cedar policies in force (RequestAccess, AutoApprove, @approvals).
+  const requestPolicy: RequestPolicy = createCedarRequestPolicy({ policies });
   const accessRequests = createAccessRequestService({ db, clock, audit, policy: requestPolicy });
   const grants = createGrantService({ db, clock, audit });
   const approvers = createApproverService({ db, clock, audit });
-  const policies = createPolicyService({ db, clock, audit });
   const authorizer = createAuthorizerService({ db, clock, audit, policies });
   const reviews = createReviewService({ db, clock, audit });
   const scanner = createScanner();
