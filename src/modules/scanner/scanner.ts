@@ -4,7 +4,7 @@
  */
 import { compileRuleSet, scanSource, type CompiledRuleSet } from './engine.ts';
 import { looksBinary } from './files/binary.ts';
-import { readForScan } from './files/read.ts';
+import { createFileReader } from './files/read.ts';
 import { walkFiles } from './files/walk.ts';
 import { rangeArgs, streamAddedLines } from './git/history.ts';
 import { defaultRules } from './rules/index.ts';
@@ -99,8 +99,9 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
     async scanPath(path) {
       const findings: Finding[] = [];
       const stats = newStats();
+      const reader = createFileReader(maxBytes);
       for await (const file of walkFiles(path, { useIgnoreFiles: options.useIgnoreFiles ?? true })) {
-        const read = readForScan(file.absolutePath, maxBytes);
+        const read = reader.read(file.absolutePath);
         if (read.kind === 'large') stats.skippedLarge++;
         else if (read.kind === 'binary') stats.skippedBinary++;
         else {
