@@ -58,7 +58,7 @@ const lastWord = (type: string) => type.slice(type.lastIndexOf('.') + 1);
 export function apiVerb(e: AuditEvent): number {
   const verb = lastWord(e.type);
   if (['created', 'create', 'bootstrapped', 'add'].includes(verb)) return 1;
-  if (['read', 'viewed', 'exported', 'downloaded', 'access'].includes(verb)) return 2;
+  if (['read', 'viewed', 'exported', 'downloaded'].includes(verb)) return 2;
   if (['deleted', 'delete', 'destroy', 'destroyed', 'removed', 'offboarded', 'archived', 'retired', 'ended'].includes(verb)) return 4;
   return 3;
 }
