@@ -42,7 +42,8 @@ function readOne(value: unknown, position: Position): IngestItem | ItemError {
     // GitHub logins are not Palisade handles: the actor stays unattributed, its login in details.actor.
     actor: {
       ip: typeof actorIp === 'string' && isIP(actorIp) ? actorIp : null,
-      userAgent: typeof userAgent === 'string' ? userAgent.slice(0, 512) : null,
+      // Cut to 512 characters, never between the halves of a surrogate pair.
+      userAgent: typeof userAgent === 'string' ? userAgent.slice(0, 512).replace(/[\ud800-\udbff]$/, '') : null,
     },
     target: repoName ? { type: 'github_repository', id: repoName } : orgName ? { type: 'github_organization', id: orgName } : null,
     resource: repoName ? { kind: 'git_repository', name: repoName } : undefined,
