@@ -12,7 +12,8 @@ Usage: palisade <command> [options]
                         add-developer, remove-developer, sign, upload, readiness
   resource              resources: list, get, create, update, retire
   token                 API tokens: create, list, revoke; generate (offline)
-  audit                 the audit log: events
+  audit                 the tamper-evident audit log: events, checkpoint, verifier-key, proof,
+                        consistency, export, verify and verify-event (both offline)
   ingest                events from outside: sshd (auth.log), github, events, stats, github-secret
   vetting               vetting of developers: background, reference, quiz, red-flag, decide-flag, show
   training              training completions: record
