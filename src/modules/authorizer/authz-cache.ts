@@ -8,6 +8,12 @@
  * after the epoch was read, so it is at least as new as the generation it is stored in. A committed
  * revocation is therefore seen by the next decision in this process and in every other process on
  * the same PostgreSQL. Nothing cached depends on the time: expiry is checked on every decision.
+ *
+ * The embedded database (PGlite) is one process, and the bump also sends NOTIFY palisade_authz,
+ * which PGlite delivers to our listener while it processes the COMMIT — before the committing call
+ * returns. There the epoch is read only after a notification, so a warm decision asks the database
+ * nothing. On PostgreSQL, where another server's NOTIFY arrives some time after its commit, the
+ * epoch is read on every decision.
  */
 import type { Database, Queryable } from '../../db/database.ts';
 import { loadAccessSettings } from '../access/settings-store.ts';
@@ -16,6 +22,8 @@ import type { PolicySetInForce } from '../policy/policy-service.ts';
 import type { ReadinessFacts } from '../vetting/readiness-fns.ts';
 import { loadReadinessFacts } from '../vetting/readiness-store.ts';
 import { loadPersonFacts, loadResourceFacts, readEpoch, type PersonFacts, type ResourceFactsRow } from './authz-facts.ts';
+
+export const AUTHZ_CHANNEL = 'palisade_authz';
 
 /** Past this many cached entries a generation starts afresh (a bound on memory, not on correctness). */
 const MAX_ENTRIES = 100_000;
@@ -33,7 +41,7 @@ export interface AuthzCache {
   /** Read the epoch (one small query) and return the generation to decide with. */
   current(): Promise<FactsGeneration>;
   /** Counters for tests and the benchmark. */
-  stats(): { epoch: number; generations: number; loads: number };
+  stats(): { epoch: number; generations: number; loads: number; epochReads: number; notified: boolean };
 }
 
 /**
@@ -96,14 +104,32 @@ export function createAuthzCache(deps: { db: Database; loadPolicies: (q: Queryab
   };
 
   let generation: FactsGeneration | null = null;
+  let epochReads = 0;
+  // Embedded database only (see the module comment): true once our LISTEN is in place.
+  let notified = false;
+  let changed = true;
+  if (db.dialect === 'pglite') {
+    void db.session()
+      .then((s) => s.listen(AUTHZ_CHANNEL, () => {
+        changed = true;
+      }))
+      .then(() => {
+        notified = true;
+      })
+      .catch(() => undefined);
+  }
 
   return {
     async current() {
+      if (notified && !changed && generation) return generation;
+      // Cleared before the read: a notification arriving during it marks the next decision to read again.
+      changed = false;
+      epochReads += 1;
       const epoch = await readEpoch(db);
       // A slower read of an older epoch must not replace a newer generation: newer facts are right too.
       if (!generation || epoch > generation.epoch) generation = newGeneration(epoch);
       return generation;
     },
-    stats: () => ({ epoch: generation?.epoch ?? -1, generations, loads }),
+    stats: () => ({ epoch: generation?.epoch ?? -1, generations, loads, epochReads, notified }),
   };
 }

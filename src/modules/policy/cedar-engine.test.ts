@@ -1,5 +1,7 @@
 import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { generatedPolicies } from '../../../bench/authorizer/seed.ts';
 import { checkPolicyText, compilePolicySet, DEFAULT_POLICY_TEXT, evaluate, SCHEMA_TEXT, type CompiledPolicySet } from './cedar-engine.ts';
 import { cedarQuestion, type ContextFacts, type PrincipalFacts, type ResourceFacts } from './policy-entities.ts';
 
@@ -132,5 +134,50 @@ describe('an exception to the frontend rule', () => {
     expect(evaluate(set, cedarQuestion('read', { ...alice, duty: 'frontend' }, db, ctx)).decision).toBe('allow');
     expect(evaluate(set, cedarQuestion('read', { ...alice, handle: 'bob', duty: 'frontend' }, db, ctx)).determining).toEqual(['frontend-no-backend-databases']);
     expect(evaluate(set, cedarQuestion('read', { ...alice, duty: 'frontend' }, { ...db, name: 'billing/db' }, ctx)).decision).toBe('deny');
+  });
+});
+
+describe('trimming questions to what the policies read', () => {
+  const sets = [
+    compiled(DEFAULT_POLICY_TEXT),
+    compiled(`${DEFAULT_POLICY_TEXT}\n${generatedPolicies(['v1', 'v2'])}`),
+    compiled('@id("whole") permit (principal, action, resource) when { context.readiness.ready && context.engagement == { "id": "e1", "name": "Shop rebuild", "status": "active", "startsAt": 1772323200, "endsAt": 1798761600 } && resource.owner == Palisade::Person::"olivia" };'),
+  ];
+
+  it('knows which attributes, tags and context uses each set has', () => {
+    expect([...sets[0]!.reads.attributes].sort()).toEqual(expect.arrayContaining(['kind', 'duty', 'environment', 'sensitivity', 'engagement', 'startsAt', 'readiness', 'ready']));
+    expect(sets[0]!.reads.attributes.has('sourceIp')).toBe(false);
+    expect(sets[0]!.reads.tags).toBe(true);
+    expect(sets[1]!.reads.attributes.has('sourceIp')).toBe(true);
+    expect(sets[2]!.reads).toMatchObject({ tags: false, wholeContext: false });
+  });
+
+  it('never changes a decision (random questions, trimmed and whole)', () => {
+    const principal = fc.record({
+      handle: fc.constantFrom('alice', 'dev-001', 'dev-123'), kind: fc.constantFrom('external', 'member') as fc.Arbitrary<'external' | 'member'>,
+      role: fc.constantFrom('developer', 'approver'), status: fc.constantFrom('active', 'suspended'), vendorId: fc.constantFrom(null, 'v1', 'v2'),
+      duty: fc.constantFrom(null, 'frontend', 'backend'),
+    });
+    const resource = fc.record({
+      name: fc.constantFrom('orders/db', 'res-0001', 'res-0500'), kind: fc.constantFrom('database', 'git_repository'), environment: fc.constantFrom('production', 'staging', 'development'),
+      sensitivity: fc.constantFrom('restricted', 'internal'), status: fc.constantFrom('active', 'retired'), ownerHandle: fc.constantFrom('olivia', 'owen'),
+      labels: fc.constantFrom<Record<string, string>>({}, { tier: 'frontend' }, { tier: 'backend', team: 'team-1' }),
+    });
+    const context = fc.record({
+      now: fc.date({ min: new Date('2026-01-01'), max: new Date('2030-12-31'), noInvalidDate: true }), sourceIp: fc.constantFrom(null, '10.1.2.3', '203.0.113.1'),
+      gateway: fc.constantFrom('git', 'sftp', 'api'), engagement: fc.constantFrom(null, ctx.engagement, { ...ctx.engagement!, status: 'suspended' }),
+      readiness: fc.constantFrom<{ ready: boolean; unmet: string[] }>({ ready: true, unmet: [] }, { ready: false, unmet: ['nda'] }), grantPermission: fc.constantFrom(null, 'read', 'admin'),
+      permission: fc.constantFrom('read', 'write'), durationSeconds: fc.constantFrom(0, 3600, 86_400),
+    });
+    const action = fc.constantFrom('read', 'write', 'admin', 'RequestAccess', 'AutoApprove') as fc.Arbitrary<'read'>;
+    fc.assert(fc.property(action, principal, resource, context, (a, p, r, c) => {
+      for (const set of sets) {
+        const q = cedarQuestion(a, p, r, c);
+        const whole = evaluate(set, q, { validate: true });
+        const trimmed = evaluate(set, q);
+        expect(trimmed.errors).toEqual([]);
+        expect({ decision: trimmed.decision, determining: [...trimmed.determining].sort() }).toEqual({ decision: whole.decision, determining: [...whole.determining].sort() });
+      }
+    }), { numRuns: Number(process.env.PALISADE_FUZZ_RUNS ?? 300) });
   });
 });

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
-import type { AuthorizationCall, CedarValueJson, DetailedError, EntityJson } from '@cedar-policy/cedar-wasm/nodejs';
+import type { CedarValueJson, DetailedError, EntityJson } from '@cedar-policy/cedar-wasm/nodejs';
 
 const SCHEMA_NAME = 'palisade';
 
@@ -46,6 +46,8 @@ export interface CompiledPolicySet {
   reasons: ReadonlyMap<string, string>;
   /** The @approvals annotation (1–10) of RequestAccess permits: how many approvals a request they match needs. */
   approvals: ReadonlyMap<string, number>;
+  /** What the policies can read (see `readsOf`): questions are trimmed to it before they cross into WASM. */
+  reads: PolicyReads;
   /** Key of the pre-parsed set inside the WASM module. */
   handle: string;
   warnings: PolicyProblem[];
@@ -54,7 +56,7 @@ export interface CompiledPolicySet {
 export type CheckResult =
   | {
       ok: true; policies: Record<string, string>; policyIds: string[]; effects: Map<string, 'permit' | 'forbid'>;
-      reasons: Map<string, string>; approvals: Map<string, number>; warnings: PolicyProblem[];
+      reasons: Map<string, string>; approvals: Map<string, number>; reads: PolicyReads; warnings: PolicyProblem[];
     }
   | { ok: false; errors: PolicyProblem[]; warnings: PolicyProblem[] };
 
@@ -79,6 +81,59 @@ function problem(e: DetailedError, policyId: string | null, text: string, base: 
 }
 
 /**
+ * What a policy set can read of a question. Passing a question into the WASM module costs time per
+ * attribute, so attributes no policy names are left out: an attribute whose name appears nowhere
+ * cannot influence a decision (entities compare by id, never by attributes). Nested context
+ * records are passed whole, and the whole context too when a policy uses `context` other than to
+ * read an attribute, so record equality never changes. A wrong trim could only make a policy fail
+ * to evaluate — which the authorizer treats as deny.
+ */
+export interface PolicyReads {
+  /** Every attribute name read with `.name` or tested with `has name`, on anything. */
+  attributes: Set<string>;
+  /** Some policy reads tags (hasTag/getTag): labels are passed. */
+  tags: boolean;
+  /** Some policy uses `context` as a value: nothing is trimmed from the context. */
+  wholeContext: boolean;
+}
+
+function collectReads(node: unknown, reads: PolicyReads, parent: string | null = null): void {
+  if (Array.isArray(node)) {
+    for (const n of node) collectReads(n, reads, parent);
+    return;
+  }
+  if (node === null || typeof node !== 'object') return;
+  for (const [key, value] of Object.entries(node)) {
+    if ((key === '.' || key === 'has') && value && typeof value === 'object') {
+      const attr = (value as { attr?: string | string[] }).attr;
+      for (const a of Array.isArray(attr) ? attr : attr !== undefined ? [attr] : []) reads.attributes.add(a);
+    }
+    if (key === 'hasTag' || key === 'getTag') reads.tags = true;
+    if (key === 'Var' && value === 'context' && parent !== '.' && parent !== 'has') reads.wholeContext = true;
+    if (key === 'Var' || key === 'Value') continue;
+    // A `left` under `.`/`has` is the thing whose attribute is read: tell the child so.
+    if ((key === '.' || key === 'has') && value && typeof value === 'object') {
+      const { left, ...rest } = value as { left?: unknown };
+      collectReads(left, reads, key);
+      collectReads(rest, reads, null);
+      continue;
+    }
+    collectReads(value, reads, null);
+  }
+}
+
+/** The question with only what the policies can read. */
+function trim(q: CedarQuestion, reads: PolicyReads): CedarQuestion {
+  const keep = (attrs: Record<string, CedarValueJson>) =>
+    Object.fromEntries(Object.entries(attrs).filter(([k]) => reads.attributes.has(k)));
+  return {
+    ...q,
+    context: reads.wholeContext ? q.context : keep(q.context),
+    entities: q.entities.map((e) => ({ uid: e.uid, attrs: keep(e.attrs), parents: e.parents, ...(reads.tags && e.tags ? { tags: e.tags } : {}) })),
+  };
+}
+
+/**
  * Parse and validate `text` (strict mode, Palisade's schema). Policies are named by their
  * `@id("…")` annotation, or `policyN` by position; ids must be unique. Templates are refused:
  * Palisade stores one text, so every policy must be complete.
@@ -99,6 +154,7 @@ export function checkPolicyText(text: string): CheckResult {
   const effects = new Map<string, 'permit' | 'forbid'>();
   const reasons = new Map<string, string>();
   const approvals = new Map<string, number>();
+  const reads: PolicyReads = { attributes: new Set(), tags: false, wholeContext: false };
   let searchFrom = 0;
   parts.policies.forEach((policy, i) => {
     const json = cedar.policyToJson(policy);
@@ -119,6 +175,7 @@ export function checkPolicyText(text: string): CheckResult {
     effects.set(id, json.json.effect);
     const reason = json.json.annotations?.reason;
     if (reason) reasons.set(id, reason);
+    collectReads(json.json.conditions, reads);
     const wanted = json.json.annotations?.approvals;
     if (wanted !== undefined) {
       if (!/^([1-9]|10)$/.test(wanted)) {
@@ -133,7 +190,7 @@ export function checkPolicyText(text: string): CheckResult {
   const located = (v: { policyId: string; error: DetailedError }) => problem(v.error, v.policyId, text, offsets.get(v.policyId) ?? null);
   const warnings = [...answer.validationWarnings.map(located), ...answer.otherWarnings.map((e) => problem(e, null, text, null))];
   if (answer.validationErrors.length > 0) return { ok: false, errors: answer.validationErrors.map(located), warnings };
-  return { ok: true, policies, policyIds: Object.keys(policies), effects, reasons, approvals, warnings };
+  return { ok: true, policies, policyIds: Object.keys(policies), effects, reasons, approvals, reads, warnings };
 }
 
 let compiledCount = 0;
@@ -152,7 +209,7 @@ export function compilePolicySet(text: string): CompiledPolicySet | { errors: Po
   if (parsed.type !== 'success') return { errors: parsed.errors.map((e) => problem(e, null, text, null)), warnings: checked.warnings };
   return {
     text, sha256: sha256Hex(text), policyIds: checked.policyIds, effects: checked.effects, reasons: checked.reasons,
-    approvals: checked.approvals, handle, warnings: checked.warnings,
+    approvals: checked.approvals, reads: checked.reads, handle, warnings: checked.warnings,
   };
 }
 
@@ -174,18 +231,15 @@ export interface CedarAnswer {
 }
 
 /**
- * Evaluate one question against a compiled set. Requests are validated against the schema, so a
- * malformed entity or context is an error here, not a silent deny.
+ * Evaluate one question against a compiled set, trimmed to what its policies read (`validate`:
+ * whole, and checked against the schema — for tests of the question builder).
  * @example evaluate(set, question).decision // 'deny'
  */
-export function evaluate(set: CompiledPolicySet, q: CedarQuestion): CedarAnswer {
+export function evaluate(set: CompiledPolicySet, q: CedarQuestion, opts: { validate?: boolean } = {}): CedarAnswer {
   ensureSchema();
-  const call: Omit<AuthorizationCall, 'policies' | 'schema'> & { preparsedPolicySetId: string; preparsedSchemaName: string } = {
-    ...q,
-    preparsedPolicySetId: set.handle,
-    preparsedSchemaName: SCHEMA_NAME,
-    validateRequest: true,
-  };
+  const call = opts.validate
+    ? { ...q, preparsedPolicySetId: set.handle, preparsedSchemaName: SCHEMA_NAME, validateRequest: true }
+    : { ...trim(q, set.reads), preparsedPolicySetId: set.handle };
   const answer = cedar.statefulIsAuthorized(call);
   if (answer.type !== 'success') throw new Error(`Cedar could not evaluate the request: ${answer.errors.map((e) => e.message).join('; ')}`);
   const { decision, diagnostics } = answer.response;

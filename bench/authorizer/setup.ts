@@ -1,0 +1,63 @@
+/**
+ * @module bench/authorizer/setup — a seeded Palisade for the authorizer benchmarks: PGlite in memory,
+ * or a fresh database on the PostgreSQL server named by DATABASE_URL.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { bootstrapFirstAdmin } from '../../src/bootstrap.ts';
+import { systemClock } from '../../src/core/clock.ts';
+import { createServices, type Services } from '../../src/composition.ts';
+import type { Database } from '../../src/db/database.ts';
+import { migrate } from '../../src/db/migrate.ts';
+import { openPglite } from '../../src/db/pglite.ts';
+import { openPostgres } from '../../src/db/postgres.ts';
+import { createEmptyPostgresDatabase } from '../../src/db/test-db.ts';
+import { seed, type Seeded } from './seed.ts';
+
+export interface Bench {
+  db: Database;
+  dialect: 'pglite' | 'postgres';
+  services: Services;
+  adminToken: string;
+  seeded: Seeded;
+  /** A second application instance on the same database (PostgreSQL only), for cross-instance checks. */
+  url: string | undefined;
+  close(): Promise<void>;
+}
+
+/** @example const b = await setUp(); … await b.close(); */
+export async function setUp(): Promise<Bench> {
+  const server = process.env.DATABASE_URL;
+  let db: Database;
+  let drop = async () => undefined as void;
+  let url: string | undefined;
+  if (server) {
+    const empty = await createEmptyPostgresDatabase(server);
+    db = await openPostgres(empty.url, 10);
+    url = empty.url;
+    drop = empty.drop;
+  } else {
+    db = await openPglite(undefined);
+  }
+  await migrate(db);
+  const services = createServices({ db, clock: systemClock, dataDir: mkdtempSync(path.join(tmpdir(), 'palisade-bench-')) });
+  const first = await bootstrapFirstAdmin(services, undefined);
+  const t0 = performance.now();
+  const seeded = await seed(services, new Date());
+  process.stderr.write(`seeded ${seeded.developers.length} developers, ${seeded.resources.length} resources, ${seeded.grants.length} grants, ${seeded.policyCount} policies in ${((performance.now() - t0) / 1000).toFixed(1)} s (${db.dialect})\n`);
+  return {
+    db, dialect: db.dialect, services, adminToken: first!.token!, seeded, url,
+    close: async () => {
+      await db.close();
+      await drop();
+    },
+  };
+}
+
+/** p50/p99/p999/max of latencies in milliseconds, as microseconds. */
+export function percentiles(ms: number[]) {
+  const s = [...ms].sort((a, b) => a - b);
+  const at = (p: number) => Math.round(s[Math.min(s.length - 1, Math.floor(p * s.length))]! * 1000);
+  return { n: s.length, p50_us: at(0.5), p90_us: at(0.9), p99_us: at(0.99), p999_us: at(0.999), max_us: Math.round(s[s.length - 1]! * 1000) };
+}
