@@ -246,7 +246,7 @@ describe('logs', () => {
     for (const line of logLines) expect(JSON.parse(line)).toMatchObject({ level: expect.any(Number), time: expect.any(Number), msg: expect.any(String) });
     // Everything else on stdout is the short human banner.
     const human = preset.stdout().split('\n').filter((l) => l.trim() && !l.startsWith('{'));
-    expect(human.every((l) => /^(Starting Palisade|First start|Palisade listening|Received SIGTERM)/.test(l)), human.join('\n')).toBe(true);
+    expect(human.every((l) => /^(Starting Palisade|First start|Created the master key|Audit log|Palisade listening|Received SIGTERM)/.test(l)), human.join('\n')).toBe(true);
   });
 });
 
