@@ -34,16 +34,14 @@ while (denyQuestions.length < DENY_SAMPLES) {
 }
 
 async function time(questions: AuthorizeInput[], n: number) {
-  const lat: number[] = [];
-  const outcomes = { allow: 0, deny: 0 };
+  const lat = { allow: [] as number[], deny: [] as number[] };
   for (let i = 0; i < n; i++) {
     const q = questions[r.int(questions.length)]!;
     const t = performance.now();
     const d = await authz.authorize(systemActor, q);
-    lat.push(performance.now() - t);
-    outcomes[d.decision] += 1;
+    lat[d.decision].push(performance.now() - t);
   }
-  return { ...percentiles(lat), ...outcomes };
+  return { allow: lat.allow.length ? percentiles(lat.allow) : null, deny: lat.deny.length ? percentiles(lat.deny) : null };
 }
 
 // Warm every person and resource once, then measure the steady state.
