@@ -36,8 +36,8 @@ export interface SinkRun {
 export interface AuditExporter {
   /** Deliver what is due to every due sink, wait for all of them, and report. */
   runOnce(): Promise<SinkRun[]>;
-  /** Start work on due sinks that are not already being served; returns at once. */
-  tick(): Promise<void>;
+  /** Start work on due sinks that are not already being served; returns the runs started, without waiting for them. */
+  tick(): Promise<Promise<SinkRun>[]>;
   /** Wait for the deliveries in flight. */
   drain(): Promise<void>;
 }
@@ -122,7 +122,7 @@ export function createAuditExporter(deps: ExporterDeps): AuditExporter {
       return Promise.all(due.map((s) => start(s.id)));
     },
     async tick() {
-      for (const s of await store.dueSinks(db, clock.now())) void start(s.id).catch(() => undefined);
+      return (await store.dueSinks(db, clock.now())).filter((s) => !inFlight.has(s.id)).map((s) => start(s.id));
     },
     async drain() {
       await Promise.allSettled([...inFlight.values()]);
@@ -132,17 +132,26 @@ export function createAuditExporter(deps: ExporterDeps): AuditExporter {
 
 type Log = (obj: Record<string, unknown>, msg: string) => void;
 
+/** What the log says about one sink's run: failures as warnings (the sink keeps its own record too). */
+function report(run: Promise<SinkRun>, logger: { warn: Log; error: Log } | undefined): void {
+  run.then(
+    (r) => r.error && logger?.warn({ sinkId: r.sinkId, delivered: r.delivered, error: r.error }, 'audit export: delivery failed; will retry'),
+    (err: unknown) => logger?.error({ err }, 'audit export: a sink run failed'),
+  );
+}
+
 /**
  * Run an exporter in the background every `intervalMs`; `stop()` waits for deliveries in flight.
  * @example const running = startAuditExporter(services.auditExporter, { logger }); … await running.stop();
  */
-export function startAuditExporter(exporter: AuditExporter, opts: { intervalMs?: number; logger?: { error: Log } } = {}): { stop(): Promise<void> } {
+export function startAuditExporter(exporter: AuditExporter, opts: { intervalMs?: number; logger?: { warn: Log; error: Log } } = {}): { stop(): Promise<void> } {
   let stopped = false;
   let ticking: Promise<void> | null = null;
   const timer = setInterval(() => {
     if (stopped || ticking) return;
     ticking = exporter
       .tick()
+      .then((runs) => runs.forEach((r) => report(r, opts.logger)))
       .catch((err: unknown) => opts.logger?.error({ err }, 'audit export: could not read the sinks'))
       .finally(() => {
         ticking = null;
