@@ -1,4 +1,9 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEvent } from '../audit/audit-types.ts';
 import { encodeEvent } from './export-events.ts';
@@ -66,5 +71,31 @@ describe('RFC 5424 syslog', () => {
     const port = (silent.address() as net.AddressInfo).port;
     await expect(sendFrames({ host: '127.0.0.1', port, tls: false }, [frame(Buffer.from('x'))], 300)).rejects.toThrow(/did not take the batch/);
     silent.close();
+  });
+
+  it('delivers over TLS (RFC 5425) to a collector whose certificate is trusted, and refuses one that is not', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'palisade-tls-'));
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1', '-subj', '/CN=localhost',
+      '-addext', 'subjectAltName=DNS:localhost', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')], { stdio: 'ignore' });
+    const cert = readFileSync(path.join(dir, 'cert.pem'), 'utf8');
+    const received: Buffer[] = [];
+    const server = tls.createServer({ key: readFileSync(path.join(dir, 'key.pem')), cert }, (socket) => {
+      const chunks: Buffer[] = [];
+      socket.on('data', (d: Buffer) => chunks.push(d));
+      socket.on('end', () => {
+        received.push(...splitFrames(Buffer.concat(chunks)));
+        socket.end();
+      });
+      socket.on('error', () => undefined);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as net.AddressInfo).port;
+    const e = event();
+    const message = formatSyslog(e, encodeEvent(e, 'jsonl'), opts);
+    await sendFrames({ host: 'localhost', port, tls: true, caCert: cert }, [frame(message)]);
+    expect(received.map((m) => parseRfc5424(m).params.id)).toEqual([e.id]);
+    await expect(sendFrames({ host: 'localhost', port, tls: true }, [frame(message)])).rejects.toThrow(/SELF_SIGNED|certificate/i);
+    expect(received).toHaveLength(1);
+    server.close();
   });
 });
