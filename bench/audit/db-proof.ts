@@ -46,7 +46,7 @@ const flush = async () => {
 for (let level = 0; 2 ** level <= LEAVES; level++) {
   const count = Math.floor(LEAVES / 2 ** level);
   for (let index = 0; index < count; index++) {
-    pending.push({ level, index, hash: level === 0 ? tree.leafHash(index) : tree.subtreeHash(level, index)! });
+    pending.push(level === 0 ? { level, index, hash: tree.leafHash(index), seq: index + 1 } : { level, index, hash: tree.subtreeHash(level, index)! });
     if (pending.length === 20_000) await flush();
   }
 }

@@ -19,7 +19,9 @@ import { openPglite } from '../../src/db/pglite.ts';
 import { openPostgres } from '../../src/db/postgres.ts';
 import { createEmptyPostgresDatabase } from '../../src/db/test-db.ts';
 import { systemActor } from '../../src/modules/auth/actor.ts';
+import { LEAF_INDEX } from '../../src/modules/audit/audit-store.ts';
 import { startAuditSequencer } from '../../src/modules/audit/sequencer-runner.ts';
+import { countPending } from '../../src/modules/audit/tlog-store.ts';
 import { serverCpuMeter } from './cpu.ts';
 import { latencies, quantiles } from './stats.ts';
 
@@ -79,7 +81,7 @@ const cpuSeconds = (cpu.user + cpu.system) / 1e6 + (serverCpu?.seconds() ?? 0);
 const load1 = loadavg()[0]!;
 
 // Let the sequencer finish what is pending, then stop it.
-const [{ pending }] = (await db.query<{ pending: number }>('SELECT count(*)::int8 AS pending FROM audit_events WHERE leaf_index IS NULL')) as [{ pending: number }];
+const pending = await countPending(db);
 const drainStart = performance.now();
 while (((checkpoints.at(-1)?.size ?? 0) < acks.length)) await new Promise((r) => setTimeout(r, 20));
 const drainSeconds = (performance.now() - drainStart) / 1000;
@@ -88,7 +90,7 @@ await runner.stop();
 // Leaf index of every acknowledged event → the first checkpoint that covers it.
 const leafOf = new Map<string, number>();
 for (let i = 0; i < acks.length; i += 10_000) {
-  const rows = await db.query<{ id: string; leaf_index: number }>('SELECT id, leaf_index FROM audit_events WHERE id = ANY($1::uuid[])', [acks.slice(i, i + 10_000).map((a) => a.id)]);
+  const rows = await db.query<{ id: string; leaf_index: number }>(`SELECT e.id, ${LEAF_INDEX} FROM audit_events e WHERE e.id = ANY($1::uuid[])`, [acks.slice(i, i + 10_000).map((a) => a.id)]);
   for (const r of rows) leafOf.set(r.id, r.leaf_index);
 }
 const toCheckpoint = latencies(acks.map((a) => ({ at: a.at, leaf: leafOf.get(a.id)! })), checkpoints);

@@ -38,7 +38,7 @@ async function page(q: Queryable, f: ExportQuery, afterIndex: number): Promise<A
     where.push(`(type = ANY($${params.length - 1}::text[]) OR type LIKE ANY($${params.length}::text[]))`);
   }
   params.push(PAGE);
-  const rows = await q.query<DbRow>(`SELECT * FROM audit_events WHERE ${where.join(' AND ')} ORDER BY leaf_index LIMIT $${params.length}`, params);
+  const rows = await q.query<DbRow>(`SELECT * FROM audit_log_entries WHERE ${where.join(' AND ')} ORDER BY leaf_index LIMIT $${params.length}`, params);
   return rows.map(toEvent);
 }
 

@@ -123,7 +123,7 @@ export async function releaseLease(q: Queryable, id: string, owner: string): Pro
 
 /** Integrated events after a leaf index, in log order. */
 export async function eventsAfter(q: Queryable, position: number, limit: number): Promise<AuditEvent[]> {
-  const rows = await q.query<DbRow>('SELECT * FROM audit_events WHERE leaf_index > $1 ORDER BY leaf_index LIMIT $2', [position, limit]);
+  const rows = await q.query<DbRow>('SELECT * FROM audit_log_entries WHERE leaf_index > $1 ORDER BY leaf_index LIMIT $2', [position, limit]);
   return rows.map(toEvent);
 }
 

@@ -55,7 +55,10 @@ export async function insertEvents(q: Queryable, rows: readonly AuditRow[]): Pro
   );
 }
 
-/** An audit_events row as the drivers return it. */
+/** The leaf index of event `e` (NULL until integrated): the idx of the leaf that names its seq. */
+export const LEAF_INDEX = '(SELECT n.idx FROM tlog_nodes n WHERE n.level = 0 AND n.seq = e.seq) AS leaf_index';
+
+/** An audit_events row (with its leaf index) as the drivers return it. */
 export interface DbRow {
   seq: number;
   id: string;
@@ -112,7 +115,7 @@ export async function findEvents(q: Queryable, f: AuditQuery, afterSeq: number |
   if (afterSeq !== null) add('seq > ?', afterSeq);
   params.push(f.limit + 1);
   const rows = await q.query<DbRow>(
-    `SELECT * FROM audit_events ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY seq LIMIT $${params.length}`,
+    `SELECT e.*, ${LEAF_INDEX} FROM audit_events e ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY seq LIMIT $${params.length}`,
     params,
   );
   return rows.map(toEvent);

@@ -14,7 +14,7 @@ import { createAuditService } from './audit-service.ts';
 import { createLogKeys } from './log-keys.ts';
 import { createSequencer } from './sequencer.ts';
 import { SEQUENCER_LOCK_KEY, startAuditSequencer, type RunningSequencer } from './sequencer-runner.ts';
-import { latestCheckpoint } from './tlog-store.ts';
+import { eventById, latestCheckpoint } from './tlog-store.ts';
 
 const ON_POSTGRES = Boolean(process.env.DATABASE_URL);
 const masterKey = randomBytes(32);
@@ -42,7 +42,7 @@ async function recordOne(db: Database): Promise<string> {
   return db.transaction((tx) => audit.record(tx, systemActor, { type: 'test.recorded', outcome: 'success' }));
 }
 
-const leafOf = async (id: string) => (await t.db.query<{ leaf_index: number | null }>('SELECT leaf_index FROM audit_events WHERE id = $1', [id]))[0]?.leaf_index ?? null;
+const leafOf = async (id: string) => (await eventById(t.db, id))?.leafIndex ?? null;
 const signedSize = async () => (await latestCheckpoint(t.db))?.size ?? 0;
 
 describe('the background sequencer', () => {

@@ -15,6 +15,7 @@ import { consistencyProofFromStore, inclusionProofFromStore, rootFromStore } fro
 import { entryOf } from './log-entry.ts';
 import { createLogKeys } from './log-keys.ts';
 import { appendLeaves, createSequencer, type Sequencer } from './sequencer.ts';
+import { LEAF_INDEX } from './audit-store.ts';
 import { eventsByLeaf, latestCheckpoint, readLeafHashes } from './tlog-store.ts';
 import {
   encodeEntry, hashLeaf, inclusionProof, MemoryTree, perfectSubtrees, openCheckpoint, parseVerifierKey, verifyConsistency, verifyInclusion,
@@ -56,7 +57,7 @@ describe('the sequencer', () => {
   it('gives every event the next leaf index in outbox order, in batches, with nothing skipped', async () => {
     const ids = await record(30);
     expect(await seq.integrate()).toBe(ids.length);
-    const rows = await t.db.query<{ leaf_index: number; seq: number }>('SELECT leaf_index, seq FROM audit_events ORDER BY seq');
+    const rows = await t.db.query<{ leaf_index: number; seq: number }>(`SELECT e.seq, ${LEAF_INDEX} FROM audit_events e ORDER BY e.seq`);
     expect(rows.map((r) => r.leaf_index)).toEqual(rows.map((_, i) => i));
     expect(await seq.integrate()).toBe(0);
   });
@@ -91,7 +92,7 @@ describe('the sequencer', () => {
       [low, late, clock.now()],
     );
     await seq.integrate();
-    const [row] = await t.db.query<{ leaf_index: number }>('SELECT leaf_index FROM audit_events WHERE id = $1', [late]);
+    const [row] = await t.db.query<{ leaf_index: number }>(`SELECT ${LEAF_INDEX} FROM audit_events e WHERE e.id = $1`, [late]);
     const { size } = await referenceTree();
     expect(row!.leaf_index).toBe(size - 1);
   });
@@ -111,7 +112,7 @@ describe('the sequencer', () => {
     release();
     await slow;
     await seq.integrate();
-    const rows = await t.db.query<{ id: string; seq: number; leaf_index: number }>('SELECT id, seq, leaf_index FROM audit_events WHERE id = ANY($1::uuid[])', [[slowId, fast]]);
+    const rows = await t.db.query<{ id: string; seq: number; leaf_index: number }>(`SELECT e.id, e.seq, ${LEAF_INDEX} FROM audit_events e WHERE e.id = ANY($1::uuid[])`, [[slowId, fast]]);
     const bySeq = [...rows].sort((a, b) => a.seq - b.seq);
     expect(bySeq.map((r) => r.id)).toEqual([slowId, fast]);
     expect(bySeq[0]!.leaf_index).toBe(bySeq[1]!.leaf_index + 1);
@@ -153,17 +154,19 @@ describe('the sequencer', () => {
 });
 
 describe('the database guards (defence in depth)', () => {
-  it('refuse to change or remove an integrated event, a tree hash or a checkpoint', async () => {
-    await expect(t.db.query("UPDATE audit_events SET type = 'forged' WHERE leaf_index = 0")).rejects.toThrow(/permanent/);
-    await expect(t.db.query('UPDATE audit_events SET leaf_index = 99999 WHERE leaf_index = 1')).rejects.toThrow(/permanent/);
-    await expect(t.db.query('DELETE FROM audit_events WHERE leaf_index = 2')).rejects.toThrow(/permanent/);
-    // Not even an event still waiting for its leaf index may change on the way.
-    await record(1, 'test.waiting');
-    await expect(t.db.query("UPDATE audit_events SET leaf_index = 99999, details = '{\"forged\":true}' WHERE leaf_index IS NULL")).rejects.toThrow(/permanent/);
-    await expect(t.db.query("UPDATE audit_events SET outcome = 'denied' WHERE leaf_index IS NULL")).rejects.toThrow(/permanent/);
+  it('refuse to change or remove an event, a tree hash or a checkpoint, or to drop a pending event', async () => {
+    await expect(t.db.query("UPDATE audit_events SET type = 'forged' WHERE seq = (SELECT min(seq) FROM audit_events)")).rejects.toThrow(/audit_events is append-only/);
+    await expect(t.db.query('DELETE FROM audit_events WHERE seq = (SELECT max(seq) FROM audit_events)')).rejects.toThrow(/append-only/);
     await expect(t.db.query('TRUNCATE audit_events CASCADE')).rejects.toThrow(/append-only/);
+    await expect(t.db.query('DELETE FROM tlog_nodes WHERE level = 0 AND idx = 0')).rejects.toThrow(/append-only/);
     await expect(t.db.query('DELETE FROM tlog_checkpoints')).rejects.toThrow(/append-only/);
     await expect(t.db.query('UPDATE tlog_state SET size = 0')).rejects.toThrow(/only grows/);
+    // An event waiting for the sequencer can neither change nor be taken off its queue.
+    await record(1, 'test.waiting');
+    await expect(t.db.query("UPDATE audit_events SET outcome = 'denied' WHERE type = 'test.waiting'")).rejects.toThrow(/append-only/);
+    await expect(t.db.query('DELETE FROM tlog_pending')).rejects.toThrow(/only once it is in the log/);
+    await seq.integrate();
+    expect(await t.db.query('SELECT 1 FROM tlog_pending')).toEqual([]);
   });
 
   it('refuse an event that could not become a log entry, at record time and in the schema', async () => {

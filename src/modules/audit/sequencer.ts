@@ -15,7 +15,7 @@ import { fetchTree } from './db-tree.ts';
 import { entryOf } from './log-entry.ts';
 import type { LogKeys, OpenedLogKey } from './log-keys.ts';
 import {
-  assignLeaves, insertCheckpoint, insertNodes, latestCheckpoint, lockTreeSize, pendingEvents, readNodes, setTreeSize,
+  dequeue, insertCheckpoint, insertNodes, latestCheckpoint, lockTreeSize, pendingEvents, readNodes, setTreeSize,
   type StoredCheckpoint, type StoredNode,
 } from './tlog-store.ts';
 
@@ -85,8 +85,10 @@ export function createSequencer(deps: { db: Database; clock: Clock; keys: LogKey
         return { ...id, hash };
       });
       const leaves = events.map((e, i) => hashLeaf(encodeEntry(entryOf(e, size + i))));
-      await insertNodes(tx, appendLeaves(border, size, leaves));
-      await assignLeaves(tx, events.map((e) => e.seq), size);
+      // Each leaf names its event: that is where an event's leaf index is recorded.
+      const nodes = appendLeaves(border, size, leaves).map((n) => (n.level === 0 ? { ...n, seq: events[n.index - size]!.seq } : n));
+      await insertNodes(tx, nodes);
+      await dequeue(tx, events.map((e) => e.seq));
       await setTreeSize(tx, size + events.length);
       return events.length;
     });

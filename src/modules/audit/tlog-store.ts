@@ -1,12 +1,13 @@
 /** @module audit/tlog-store — SQL for the log: tree size, tree hashes, leaf assignment, checkpoints, signing key. */
 import type { Queryable } from '../../db/database.ts';
 import type { NodeId } from './tlog/index.ts';
-import { toEvent, type DbRow } from './audit-store.ts';
+import { LEAF_INDEX, toEvent, type DbRow } from './audit-store.ts';
 import type { AuditEvent } from './audit-types.ts';
 
-/** A tree node with its hash, as stored in tlog_nodes. */
+/** A tree node with its hash, as stored in tlog_nodes; a leaf also names its event's seq. */
 export interface StoredNode extends NodeId {
   hash: Uint8Array;
+  seq?: number | undefined;
 }
 
 /** A signed checkpoint as stored. */
@@ -47,30 +48,39 @@ export async function setTreeSize(tx: Queryable, size: number): Promise<void> {
 
 /**
  * Events not yet in the log, in outbox order. `seq` order is not commit order: a transaction that
- * took a lower seq may commit after a higher one. Selecting by `leaf_index IS NULL` (never by
- * "seq above the last one") means such a late event is simply picked up by a later batch.
+ * took a lower seq may commit after a higher one. The queue (tlog_pending, filled by a trigger in
+ * the event's own transaction) holds whatever has committed and is not yet integrated, so such a
+ * late event is simply picked up by a later batch — never "after the last seq".
  */
 export async function pendingEvents(tx: Queryable, limit: number): Promise<AuditEvent[]> {
-  const rows = await tx.query<DbRow>('SELECT * FROM audit_events WHERE leaf_index IS NULL ORDER BY seq LIMIT $1', [limit]);
+  const rows = await tx.query<DbRow>(
+    'SELECT e.*, NULL::int8 AS leaf_index FROM tlog_pending p JOIN audit_events e ON e.seq = p.seq ORDER BY p.seq LIMIT $1',
+    [limit],
+  );
   return rows.map(toEvent);
 }
 
-/** Give the events `seqs` the leaf indexes `first`, `first + 1`, … in that order. */
-export async function assignLeaves(tx: Queryable, seqs: number[], first: number): Promise<void> {
-  await tx.query(
-    `UPDATE audit_events AS e SET leaf_index = $2::int8 + v.ord - 1
-     FROM unnest($1::int8[]) WITH ORDINALITY AS v(seq, ord) WHERE e.seq = v.seq`,
-    [seqs, first],
-  );
+/** Take integrated events off the queue (a trigger refuses any that has no leaf yet). */
+export async function dequeue(tx: Queryable, seqs: number[]): Promise<void> {
+  await tx.query('DELETE FROM tlog_pending WHERE seq = ANY($1::int8[])', [seqs]);
 }
 
-/** Insert tree nodes in one statement (hashes travel as hex text: both drivers pass text[] the same way). */
+/** Number of events waiting for the sequencer. */
+export async function countPending(q: Queryable): Promise<number> {
+  const [row] = await q.query<{ n: number }>('SELECT count(*)::int8 AS n FROM tlog_pending');
+  return row?.n ?? 0;
+}
+
+/**
+ * Insert tree nodes in one statement (hashes as hex and seqs as decimal text: both drivers pass
+ * text[] with NULLs the same way). Leaves must carry the seq of their event.
+ */
 export async function insertNodes(tx: Queryable, nodes: StoredNode[]): Promise<void> {
   if (nodes.length === 0) return;
   await tx.query(
-    `INSERT INTO tlog_nodes (level, idx, hash)
-     SELECT l, i, decode(h, 'hex') FROM unnest($1::int2[], $2::int8[], $3::text[]) AS v(l, i, h)`,
-    [nodes.map((n) => n.level), nodes.map((n) => n.index), nodes.map((n) => hex(n.hash))],
+    `INSERT INTO tlog_nodes (level, idx, hash, seq)
+     SELECT l, i, decode(h, 'hex'), s::int8 FROM unnest($1::int2[], $2::int8[], $3::text[], $4::text[]) AS v(l, i, h, s)`,
+    [nodes.map((n) => n.level), nodes.map((n) => n.index), nodes.map((n) => hex(n.hash)), nodes.map((n) => (n.seq === undefined ? null : String(n.seq)))],
   );
 }
 
@@ -96,14 +106,14 @@ export async function readLeafHashes(q: Queryable, from: number, to: number): Pr
 /** Integrated events with leaf index in `[from, to)`, in index order, at most `limit`. */
 export async function eventsByLeaf(q: Queryable, from: number, to: number, limit: number): Promise<AuditEvent[]> {
   const rows = await q.query<DbRow>(
-    'SELECT * FROM audit_events WHERE leaf_index >= $1 AND leaf_index < $2 ORDER BY leaf_index LIMIT $3',
+    'SELECT * FROM audit_log_entries WHERE leaf_index >= $1 AND leaf_index < $2 ORDER BY leaf_index LIMIT $3',
     [from, to, limit],
   );
   return rows.map(toEvent);
 }
 
 export async function eventById(q: Queryable, id: string): Promise<AuditEvent | null> {
-  const [row] = await q.query<DbRow>('SELECT * FROM audit_events WHERE id = $1', [id]);
+  const [row] = await q.query<DbRow>(`SELECT e.*, ${LEAF_INDEX} FROM audit_events e WHERE e.id = $1`, [id]);
   return row ? toEvent(row) : null;
 }
 
