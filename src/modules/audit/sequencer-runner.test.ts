@@ -105,6 +105,21 @@ describe('the background sequencer', () => {
     await Promise.all([dbA.close(), dbB.close()]);
   });
 
+  it('stopped at once, while still connecting, leaves no connection and no lock behind', async () => {
+    const running = runnerOn(t.db);
+    await running.stop();
+    // Time for a connection that was still being opened to finish (and, were it leaked, take the lock).
+    await new Promise((r) => setTimeout(r, 500));
+    if (ON_POSTGRES) {
+      const holders = await t.db.query("SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND objid = $1 AND granted", [SEQUENCER_LOCK_KEY]);
+      expect(holders).toEqual([]);
+    }
+    expect(running.isLeader).toBe(false);
+    const next = runnerOn(t.db);
+    await until(() => next.isLeader, 3000);
+    await next.stop();
+  });
+
   it('does a last pass when stopped, so nothing pending is left unsigned', async () => {
     const running = runnerOn(t.db, { checkpointIntervalMs: 60_000 });
     await until(() => running.isLeader);

@@ -57,8 +57,14 @@ export function startAuditSequencer(deps: { db: Database; sequencer: Sequencer }
   let pollTimer: NodeJS.Timeout | undefined;
   let checkpointTimer: NodeJS.Timeout | undefined;
 
+  // The election in progress, awaited by stop() so that a connection it is still opening is closed too.
+  let election: Promise<void> = Promise.resolve();
   const retryElection = () => {
-    if (!stopped) electionTimer = setTimeout(() => void elect(), electionMs);
+    if (!stopped) {
+      electionTimer = setTimeout(() => {
+        election = elect();
+      }, electionMs);
+    }
   };
 
   const stepDown = () => {
@@ -139,7 +145,7 @@ export function startAuditSequencer(deps: { db: Database; sequencer: Sequencer }
     });
   }
 
-  void elect();
+  election = elect();
 
   return {
     get isLeader() {
@@ -148,6 +154,7 @@ export function startAuditSequencer(deps: { db: Database; sequencer: Sequencer }
     async stop() {
       stopped = true;
       clearTimeout(electionTimer);
+      await election;
       const wasLeader = leader;
       stepDown();
       while (pass) await pass;
