@@ -44,11 +44,13 @@ async function time(questions: AuthorizeInput[], n: number) {
   return { allow: lat.allow.length ? percentiles(lat.allow) : null, deny: lat.deny.length ? percentiles(lat.deny) : null };
 }
 
+process.stderr.write("stage: warm\n");
 // Warm every person and resource once, then measure the steady state.
 for (const q of grantQuestions) await authz.authorize(systemActor, q);
 const warm = await time(grantQuestions, SAMPLES);
 load.push(loadavg()[0]!);
 
+process.stderr.write("stage: cold\n");
 // Cold: every question right after a change emptied the cache (a settings write bumps the epoch).
 const coldLat: number[] = [];
 for (let i = 0; i < 300; i++) {
@@ -61,9 +63,11 @@ for (let i = 0; i < 300; i++) {
 const cold = percentiles(coldLat);
 for (const q of grantQuestions) await authz.authorize(systemActor, q);
 
+process.stderr.write("stage: deny\n");
 const deny = await time(denyQuestions, DENY_SAMPLES);
 load.push(loadavg()[0]!);
 
+process.stderr.write("stage: parts\n");
 // The parts: the epoch read, and one Cedar evaluation of a typical question against the 100 policies.
 const epochLat: number[] = [];
 for (let i = 0; i < 5000; i++) {

@@ -5,8 +5,15 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
 import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
 import type { CedarValueJson, DetailedError, EntityJson } from '@cedar-policy/cedar-wasm/nodejs';
+
+// With Cedar and PGlite (two WASM modules) in one process, V8 in Node 20 aborts the process
+// ("unreachable code" in Deoptimizer::DoComputeBuiltinContinuation) when it lazily deoptimizes a
+// function into which TurboFan inlined a JS→WASM call. Reproduced in a few seconds by alternating
+// PGlite queries with Cedar evaluations; never with this flag off. Set before anything is optimized.
+setFlagsFromString('--no-turbo-inline-js-wasm-calls');
 
 const SCHEMA_NAME = 'palisade';
 
@@ -122,15 +129,25 @@ function collectReads(node: unknown, reads: PolicyReads, parent: string | null =
   }
 }
 
-/** The question with only what the policies can read. */
+/**
+ * The question with only what the policies can read. Plain loops on purpose, here and in
+ * `evaluate`: with two WASM modules in one process (Cedar and PGlite), V8 in Node 20 crashed
+ * ("unreachable code" in Deoptimizer::DoComputeBuiltinContinuation) lazily deoptimizing `evaluate`
+ * with inlined Array.prototype.map/filter callbacks; loops leave no builtin continuation to rebuild.
+ */
 function trim(q: CedarQuestion, reads: PolicyReads): CedarQuestion {
-  const keep = (attrs: Record<string, CedarValueJson>) =>
-    Object.fromEntries(Object.entries(attrs).filter(([k]) => reads.attributes.has(k)));
-  return {
-    ...q,
-    context: reads.wholeContext ? q.context : keep(q.context),
-    entities: q.entities.map((e) => ({ uid: e.uid, attrs: keep(e.attrs), parents: e.parents, ...(reads.tags && e.tags ? { tags: e.tags } : {}) })),
+  const keep = (attrs: Record<string, CedarValueJson>) => {
+    const out: Record<string, CedarValueJson> = {};
+    for (const k in attrs) if (reads.attributes.has(k)) out[k] = attrs[k]!;
+    return out;
   };
+  const entities: EntityJson[] = [];
+  for (const e of q.entities) {
+    const trimmed: EntityJson = { uid: e.uid, attrs: keep(e.attrs), parents: e.parents };
+    if (reads.tags && e.tags) trimmed.tags = e.tags;
+    entities.push(trimmed);
+  }
+  return { ...q, context: reads.wholeContext ? q.context : keep(q.context), entities };
 }
 
 /**
@@ -241,11 +258,15 @@ export function evaluate(set: CompiledPolicySet, q: CedarQuestion, opts: { valid
     ? { ...q, preparsedPolicySetId: set.handle, preparsedSchemaName: SCHEMA_NAME, validateRequest: true }
     : { ...trim(q, set.reads), preparsedPolicySetId: set.handle };
   const answer = cedar.statefulIsAuthorized(call);
-  if (answer.type !== 'success') throw new Error(`Cedar could not evaluate the request: ${answer.errors.map((e) => e.message).join('; ')}`);
+  if (answer.type !== 'success') throw new Error(`Cedar could not evaluate the request: ${messagesOf(answer.errors)}`);
   const { decision, diagnostics } = answer.response;
-  return {
-    decision,
-    determining: diagnostics.reason,
-    errors: diagnostics.errors.map((e) => ({ policyId: e.policyId, message: e.error.message })),
-  };
+  const errors: CedarAnswer['errors'] = [];
+  for (const e of diagnostics.errors) errors.push({ policyId: e.policyId, message: e.error.message });
+  return { decision, determining: diagnostics.reason, errors };
+}
+
+function messagesOf(errors: DetailedError[]): string {
+  let out = '';
+  for (const e of errors) out += (out ? '; ' : '') + e.message;
+  return out;
 }
