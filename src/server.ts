@@ -103,6 +103,7 @@ export async function startServer(cfg: ServerConfig, out: NodeJS.WritableStream)
         await reviewSweeper.stop();
         await sequencer.stop();
         await exporter.stop();
+        await services.authorizer.close();
         await db.close();
         await lock?.release();
       },

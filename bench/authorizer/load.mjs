@@ -2,7 +2,8 @@
  * @module bench/authorizer/load — a small loopback load generator (plain Node, no dependencies):
  * CONNECTIONS keep-alive connections send REQUESTS POSTs in total (WARMUP more first, not measured)
  * and report requests/s, decisions/s and latency. MODE=single sends one question per request to
- * /api/v1/authorize, MODE=batch sends BATCH questions per request to /api/v1/authorize/batch.
+ * /api/v1/authorize, MODE=batch sends BATCH questions per request to /api/v1/authorize/batch, and
+ * MODE=me GETs /api/v1/me (the cost of an authenticated request without a decision, for comparison).
  */
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
@@ -16,7 +17,7 @@ const warmup = Number(env.WARMUP ?? 1000);
 const batch = Number(env.BATCH ?? 100);
 const questions = JSON.parse(readFileSync(env.QUESTIONS, 'utf8'));
 const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
-const path = mode === 'batch' ? '/api/v1/authorize/batch' : '/api/v1/authorize';
+const path = mode === 'batch' ? '/api/v1/authorize/batch' : mode === 'me' ? '/api/v1/me' : '/api/v1/authorize';
 
 let next = 0;
 const bodyFor = (i) => {
@@ -28,15 +29,17 @@ const bodyFor = (i) => {
 function post(body) {
   return new Promise((resolve, reject) => {
     const req = http.request({
-      host: base.hostname, port: base.port, path, method: 'POST', agent,
-      headers: { authorization: `Bearer ${env.TOKEN}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      host: base.hostname, port: base.port, path, method: mode === 'me' ? 'GET' : 'POST', agent,
+      headers: mode === 'me'
+        ? { authorization: `Bearer ${env.TOKEN}` }
+        : { authorization: `Bearer ${env.TOKEN}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
     }, (res) => {
       res.resume();
       res.on('end', () => resolve(res.statusCode));
       res.on('error', reject);
     });
     req.on('error', reject);
-    req.end(body);
+    req.end(mode === 'me' ? undefined : body);
   });
 }
 
@@ -63,7 +66,7 @@ await run(warmup, false);
 const { seconds, statuses, lat } = await run(total, true);
 lat.sort((a, b) => a - b);
 const at = (p) => Number(lat[Math.min(lat.length - 1, Math.floor(p * lat.length))].toFixed(2));
-const perRequest = mode === 'batch' ? batch : 1;
+const perRequest = mode === 'batch' ? batch : mode === 'me' ? 0 : 1;
 console.log(JSON.stringify({
   mode, connections, requests: total, decisions: total * perRequest, seconds: Number(seconds.toFixed(2)),
   requestsPerSecond: Math.round(total / seconds), decisionsPerSecond: Math.round((total * perRequest) / seconds),

@@ -13,9 +13,15 @@ import { migrate } from '../../src/db/migrate.ts';
 import { openPglite } from '../../src/db/pglite.ts';
 import { openPostgres } from '../../src/db/postgres.ts';
 import { createEmptyPostgresDatabase } from '../../src/db/test-db.ts';
+import { systemActor } from '../../src/modules/auth/actor.ts';
 import { seed, type Seeded } from './seed.ts';
 
 export interface Bench {
+  /**
+   * Put the same policies in force again (a new version): Cedar's remembered answers start empty, so
+   * the next decisions are each evaluated by Cedar. Then load every person's and resource's facts.
+   */
+  freshPolicies(): Promise<void>;
   db: Database;
   dialect: 'pglite' | 'postgres';
   services: Services;
@@ -46,8 +52,19 @@ export async function setUp(): Promise<Bench> {
   const t0 = performance.now();
   const seeded = await seed(services, new Date());
   process.stderr.write(`seeded ${seeded.developers.length} developers, ${seeded.resources.length} resources, ${seeded.grants.length} grants, ${seeded.policyCount} policies in ${((performance.now() - t0) / 1000).toFixed(1)} s (${db.dialect})\n`);
+  const freshPolicies = async () => {
+    const active = await services.policies.active(systemActor);
+    await services.policies.replace(systemActor, { text: active.text, comment: 'benchmark: the same policies, nothing remembered' });
+    const gen = await services.authorizer.cache.current();
+    for (const d of seeded.developers) {
+      const p = await gen.person(d.handle);
+      for (const e of p!.engagements.keys()) await gen.readinessFacts(p!.id, e);
+    }
+    for (const r of seeded.resources) await gen.resource(r.name);
+    await gen.policies();
+  };
   return {
-    db, dialect: db.dialect, services, adminToken: first!.token!, seeded, url,
+    db, dialect: db.dialect, services, adminToken: first!.token!, seeded, url, freshPolicies,
     close: async () => {
       await db.close();
       await drop();

@@ -170,6 +170,20 @@ describe('the cache', () => {
     expect(event).toMatchObject({ actor_handle: dev.handle, details: { gateway: 'ssh', askedBy: 'system' } });
   });
 
+  it('answers concurrent questions from shared epoch reads, each started after its question arrived', async () => {
+    const { dev, owner, repo, grantId } = await stagingReadGrant();
+    const question = { principal: dev.handle, action: 'read' as const, resource: repo.name };
+    expect((await t.services.authorizer.authorize(systemActor, question)).decision).toBe('allow');
+    const before = t.services.authorizer.cache.stats().epochReads;
+    const allowed = await Promise.all(Array.from({ length: 20 }, () => t.services.authorizer.authorize(systemActor, question)));
+    expect(allowed.every((d) => d.decision === 'allow')).toBe(true);
+    // PostgreSQL: one read in flight plus one shared by everyone who arrived meanwhile; PGlite: none.
+    expect(t.services.authorizer.cache.stats().epochReads - before).toBeLessThanOrEqual(t.database.db.dialect === 'pglite' ? 0 : 2);
+    expect((await t.call(owner.token, { method: 'DELETE', url: `/api/v1/grants/${grantId}`, payload: { reason: 'done' } })).statusCode).toBe(200);
+    const denied = await Promise.all(Array.from({ length: 20 }, () => t.services.authorizer.authorize(systemActor, question)));
+    expect(denied.map((d) => d.decision)).toEqual(Array(20).fill('deny'));
+  });
+
   it('sees a new policy set at the next decision', async () => {
     const { dev, repo } = await stagingReadGrant();
     const question = { principal: dev.handle, action: 'read' as const, resource: repo.name };

@@ -9,11 +9,9 @@
  * revocation is therefore seen by the next decision in this process and in every other process on
  * the same PostgreSQL. Nothing cached depends on the time: expiry is checked on every decision.
  *
- * The embedded database (PGlite) is one process, and the bump also sends NOTIFY palisade_authz,
- * which PGlite delivers to our listener while it processes the COMMIT — before the committing call
- * returns. There the epoch is read only after a notification, so a warm decision asks the database
- * nothing. On PostgreSQL, where another server's NOTIFY arrives some time after its commit, the
- * epoch is read on every decision.
+ * How the epoch is known (a read on every decision on PostgreSQL, a notification on PGlite) is in
+ * authz-epoch.ts; `begin()` lets the authorizer compute with the generation it has while the read
+ * is on the wire, and keep the answer only if the read confirms that generation.
  */
 import type { Database, Queryable } from '../../db/database.ts';
 import { loadAccessSettings } from '../access/settings-store.ts';
@@ -21,9 +19,8 @@ import type { AccessSettings } from '../access/settings-types.ts';
 import type { PolicySetInForce } from '../policy/policy-service.ts';
 import type { ReadinessFacts } from '../vetting/readiness-fns.ts';
 import { loadReadinessFacts } from '../vetting/readiness-store.ts';
-import { loadPersonFacts, loadResourceFacts, readEpoch, type PersonFacts, type ResourceFactsRow } from './authz-facts.ts';
-
-export const AUTHZ_CHANNEL = 'palisade_authz';
+import { loadPersonFacts, loadResourceFacts, type PersonFacts, type ResourceFactsRow } from './authz-facts.ts';
+import { createEpochWatcher } from './authz-epoch.ts';
 
 /** Past this many cached entries a generation starts afresh (a bound on memory, not on correctness). */
 const MAX_ENTRIES = 100_000;
@@ -38,10 +35,18 @@ export interface FactsGeneration {
 }
 
 export interface AuthzCache {
-  /** Read the epoch (one small query) and return the generation to decide with. */
+  /** The generation to decide with, confirmed current (after an epoch read when one is needed). */
   current(): Promise<FactsGeneration>;
+  /**
+   * For deciding while the epoch read is in flight: `guess` is the generation in hand (null when
+   * there is none), `confirm` the one that is current. Keep an answer computed with `guess` only
+   * when `confirm` resolves to the same object.
+   */
+  begin(): { guess: FactsGeneration | null; confirm: Promise<FactsGeneration> };
   /** Counters for tests and the benchmark. */
   stats(): { epoch: number; generations: number; loads: number; epochReads: number; notified: boolean };
+  /** Release the connection the epoch is read on (PostgreSQL). */
+  close(): Promise<void>;
 }
 
 /**
@@ -104,32 +109,24 @@ export function createAuthzCache(deps: { db: Database; loadPolicies: (q: Queryab
   };
 
   let generation: FactsGeneration | null = null;
-  let epochReads = 0;
-  // Embedded database only (see the module comment): true once our LISTEN is in place.
-  let notified = false;
-  let changed = true;
-  if (db.dialect === 'pglite') {
-    void db.session()
-      .then((s) => s.listen(AUTHZ_CHANNEL, () => {
-        changed = true;
-      }))
-      .then(() => {
-        notified = true;
-      })
-      .catch(() => undefined);
-  }
+  const epoch = createEpochWatcher(db);
+
+  const adopt = (value: number): FactsGeneration => {
+    // A slower read of an older epoch must not replace a newer generation: newer facts are right too.
+    if (!generation || value > generation.epoch) generation = newGeneration(value);
+    return generation;
+  };
+
+  const begin: AuthzCache['begin'] = () => {
+    const known = epoch.known();
+    if (known !== null && generation && generation.epoch >= known) return { guess: generation, confirm: Promise.resolve(generation) };
+    return { guess: generation, confirm: epoch.read().then(adopt) };
+  };
 
   return {
-    async current() {
-      if (notified && !changed && generation) return generation;
-      // Cleared before the read: a notification arriving during it marks the next decision to read again.
-      changed = false;
-      epochReads += 1;
-      const epoch = await readEpoch(db);
-      // A slower read of an older epoch must not replace a newer generation: newer facts are right too.
-      if (!generation || epoch > generation.epoch) generation = newGeneration(epoch);
-      return generation;
-    },
-    stats: () => ({ epoch: generation?.epoch ?? -1, generations, loads, epochReads, notified }),
+    begin,
+    current: () => begin().confirm,
+    stats: () => ({ epoch: generation?.epoch ?? -1, generations, loads, epochReads: epoch.stats().reads, notified: epoch.stats().notified }),
+    close: () => epoch.close(),
   };
 }

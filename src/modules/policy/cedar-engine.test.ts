@@ -68,11 +68,14 @@ describe('decisions of the default set', () => {
     expect(ask({ duty: 'backend' }, db, {}).decision).toBe('allow');
   });
 
-  it('deny outside the engagement dates and while not ready', () => {
-    expect(ask({}, {}, { now: new Date('2027-01-01T00:00:00Z') }).determining).toEqual(['within-engagement']);
-    expect(ask({}, {}, { now: new Date('2026-12-31T23:59:59Z') }).decision).toBe('allow');
-    expect(ask({}, {}, { now: new Date('2026-02-28T23:59:59Z') }).determining).toEqual(['within-engagement']);
+  it('deny outside the engagement (not active, or the readiness gate says the dates are out) and while not ready', () => {
+    const outOfDates = { ready: false, unmet: ['engagement_dates'] };
+    expect(ask({}, {}, { readiness: outOfDates }).determining.sort()).toEqual(['readiness-required', 'within-engagement']);
+    expect(ask({}, {}, { engagement: { ...ctx.engagement!, status: 'suspended' } }).determining).toEqual(['within-engagement']);
+    expect(ask({}, {}, { engagement: null, grantPermission: null }).decision).toBe('deny');
     expect(ask({}, {}, { readiness: { ready: false, unmet: ['nda'] } }).determining).toEqual(['readiness-required']);
+    // Members have no engagement: these rules are for external developers.
+    expect(ask({ kind: 'member', role: 'approver' }, {}, { engagement: null, readiness: outOfDates }).decision).toBe('allow');
   });
 
   it('auto-approve short development reads only', () => {
@@ -141,15 +144,50 @@ describe('trimming questions to what the policies read', () => {
   const sets = [
     compiled(DEFAULT_POLICY_TEXT),
     compiled(`${DEFAULT_POLICY_TEXT}\n${generatedPolicies(['v1', 'v2'])}`),
+    compiled(`${DEFAULT_POLICY_TEXT}
+@id("one-person-one-resource") permit (principal == Palisade::Person::"dev-001", action == Palisade::Action::"read", resource == Palisade::Resource::"res-0001") when { context.hasGrant };
+@id("one-resource") forbid (principal, action in [Palisade::Action::"write", Palisade::Action::"admin"], resource == Palisade::Resource::"orders/db");
+@id("one-person") forbid (principal in Palisade::Person::"dev-123", action, resource) when { context.gateway == "sftp" };
+@id("requests-only") forbid (principal, action == Palisade::Action::"RequestAccess", resource) when { resource.name == "res-0500" };`),
     compiled('@id("whole") permit (principal, action, resource) when { context.readiness.ready && context.engagement == { "id": "e1", "name": "Shop rebuild", "status": "active", "startsAt": 1772323200, "endsAt": 1798761600 } && resource.owner == Palisade::Person::"olivia" };'),
   ];
 
   it('knows which attributes, tags and context uses each set has', () => {
-    expect([...sets[0]!.reads.attributes].sort()).toEqual(expect.arrayContaining(['kind', 'duty', 'environment', 'sensitivity', 'engagement', 'startsAt', 'readiness', 'ready']));
+    expect([...sets[0]!.reads.attributes].sort()).toEqual(expect.arrayContaining(['kind', 'duty', 'environment', 'sensitivity', 'engagement', 'status', 'readiness', 'ready', 'unmet']));
     expect(sets[0]!.reads.attributes.has('sourceIp')).toBe(false);
+    expect(sets[0]!.reads.attributes.has('now')).toBe(false);
     expect(sets[0]!.reads.tags).toBe(true);
     expect(sets[1]!.reads.attributes.has('sourceIp')).toBe(true);
-    expect(sets[2]!.reads).toMatchObject({ tags: false, wholeContext: false });
+    expect(sets[3]!.reads).toMatchObject({ tags: false, wholeContext: false });
+  });
+
+  it('hands Cedar only the policies whose scope can match, sharing one slice per action when no specific policy applies', () => {
+    const set = sets[2]!;
+    const ask = (action: 'read' | 'write', p: string, r: string) => evaluate(set, cedarQuestion(action, { ...alice, handle: p }, { ...repo, name: r }, ctx));
+    ask('read', 'alice', 'shop/web');
+    ask('read', 'bob', 'shop/web');
+    expect(set.slices.size).toBe(1);
+    expect(ask('read', 'dev-001', 'res-0001').determining.sort()).toEqual(['grant-allows', 'one-person-one-resource']);
+    expect(ask('write', 'alice', 'orders/db').determining).toEqual(['one-resource']);
+    expect(set.slices.size).toBe(3);
+  });
+
+  it('remembers answers per trimmed question; time is part of the question only when a policy reads context.now', () => {
+    const plain = compiled(DEFAULT_POLICY_TEXT);
+    const at = (iso: string) => cedarQuestion('read', alice, repo, { ...ctx, now: new Date(iso) });
+    evaluate(plain, at('2026-03-02T10:00:00Z'));
+    evaluate(plain, at('2026-07-01T08:30:00Z'));
+    expect([...plain.slices.values()].map((sl) => sl.answers.size)).toEqual([1]);
+
+    const freeze = compiled(`${DEFAULT_POLICY_TEXT}\n@id("freeze") forbid (principal, action, resource) when { context.now >= 1790000000 && context.now < 1790003600 };`);
+    expect(evaluate(freeze, cedarQuestion('read', alice, repo, { ...ctx, now: new Date(1_789_999_999_000) })).decision).toBe('allow');
+    expect(evaluate(freeze, cedarQuestion('read', alice, repo, { ...ctx, now: new Date(1_790_000_000_000) })).determining).toEqual(['freeze']);
+    expect(evaluate(freeze, cedarQuestion('read', alice, repo, { ...ctx, now: new Date(1_790_000_000_500) })).determining).toEqual(['freeze']);
+    expect([...freeze.slices.values()][0]!.answers.size).toBe(2);
+    // A remembered answer is a copy: changing it changes nothing for the next question.
+    const first = evaluate(freeze, cedarQuestion('read', alice, repo, { ...ctx, now: new Date(1_790_000_000_000) }));
+    first.determining.push('tampered');
+    expect(evaluate(freeze, cedarQuestion('read', alice, repo, { ...ctx, now: new Date(1_790_000_000_000) })).determining).toEqual(['freeze']);
   });
 
   it('never changes a decision (random questions, trimmed and whole)', () => {

@@ -1,13 +1,15 @@
 /**
- * @module policy/cedar-engine — the only file that talks to Cedar (`@cedar-policy/cedar-wasm`):
- * parse and validate a policy set against Palisade's schema, keep it pre-parsed in the WASM module,
- * and evaluate one request against it. Cedar's own messages are passed through unchanged.
+ * @module policy/cedar-engine — with cedar-slices.ts, the only code that talks to Cedar
+ * (`@cedar-policy/cedar-wasm`): parse and validate a policy set against Palisade's schema, keep it
+ * pre-parsed in the WASM module, and evaluate one question against it. Cedar's own messages are
+ * passed through unchanged.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
 import type { CedarValueJson, DetailedError, EntityJson } from '@cedar-policy/cedar-wasm/nodejs';
+import { askSlice, collectReads, emptyReads, scopeOf, sliceFor, trim, type PolicyReads, type PolicyScope, type Slice } from './cedar-slices.ts';
 
 // With Cedar and PGlite (two WASM modules) in one process, V8 in Node 20 aborts the process
 // ("unreachable code" in Deoptimizer::DoComputeBuiltinContinuation) when it lazily deoptimizes a
@@ -53,9 +55,14 @@ export interface CompiledPolicySet {
   reasons: ReadonlyMap<string, string>;
   /** The @approvals annotation (1–10) of RequestAccess permits: how many approvals a request they match needs. */
   approvals: ReadonlyMap<string, number>;
-  /** What the policies can read (see `readsOf`): questions are trimmed to it before they cross into WASM. */
+  /** What the whole set can read; each policy's reads, text and scope make the slices (cedar-slices.ts). */
   reads: PolicyReads;
-  /** Key of the pre-parsed set inside the WASM module. */
+  readsOf: ReadonlyMap<string, PolicyReads>;
+  texts: Readonly<Record<string, string>>;
+  scopes: ReadonlyMap<string, PolicyScope>;
+  /** Slice key → pre-parsed slice. */
+  slices: Map<string, Slice>;
+  /** Key of the whole pre-parsed set inside the WASM module. */
   handle: string;
   warnings: PolicyProblem[];
 }
@@ -63,7 +70,8 @@ export interface CompiledPolicySet {
 export type CheckResult =
   | {
       ok: true; policies: Record<string, string>; policyIds: string[]; effects: Map<string, 'permit' | 'forbid'>;
-      reasons: Map<string, string>; approvals: Map<string, number>; reads: PolicyReads; warnings: PolicyProblem[];
+      reasons: Map<string, string>; approvals: Map<string, number>; reads: PolicyReads; readsOf: Map<string, PolicyReads>;
+      scopes: Map<string, PolicyScope>; warnings: PolicyProblem[];
     }
   | { ok: false; errors: PolicyProblem[]; warnings: PolicyProblem[] };
 
@@ -88,69 +96,6 @@ function problem(e: DetailedError, policyId: string | null, text: string, base: 
 }
 
 /**
- * What a policy set can read of a question. Passing a question into the WASM module costs time per
- * attribute, so attributes no policy names are left out: an attribute whose name appears nowhere
- * cannot influence a decision (entities compare by id, never by attributes). Nested context
- * records are passed whole, and the whole context too when a policy uses `context` other than to
- * read an attribute, so record equality never changes. A wrong trim could only make a policy fail
- * to evaluate — which the authorizer treats as deny.
- */
-export interface PolicyReads {
-  /** Every attribute name read with `.name` or tested with `has name`, on anything. */
-  attributes: Set<string>;
-  /** Some policy reads tags (hasTag/getTag): labels are passed. */
-  tags: boolean;
-  /** Some policy uses `context` as a value: nothing is trimmed from the context. */
-  wholeContext: boolean;
-}
-
-function collectReads(node: unknown, reads: PolicyReads, parent: string | null = null): void {
-  if (Array.isArray(node)) {
-    for (const n of node) collectReads(n, reads, parent);
-    return;
-  }
-  if (node === null || typeof node !== 'object') return;
-  for (const [key, value] of Object.entries(node)) {
-    if ((key === '.' || key === 'has') && value && typeof value === 'object') {
-      const attr = (value as { attr?: string | string[] }).attr;
-      for (const a of Array.isArray(attr) ? attr : attr !== undefined ? [attr] : []) reads.attributes.add(a);
-    }
-    if (key === 'hasTag' || key === 'getTag') reads.tags = true;
-    if (key === 'Var' && value === 'context' && parent !== '.' && parent !== 'has') reads.wholeContext = true;
-    if (key === 'Var' || key === 'Value') continue;
-    // A `left` under `.`/`has` is the thing whose attribute is read: tell the child so.
-    if ((key === '.' || key === 'has') && value && typeof value === 'object') {
-      const { left, ...rest } = value as { left?: unknown };
-      collectReads(left, reads, key);
-      collectReads(rest, reads, null);
-      continue;
-    }
-    collectReads(value, reads, null);
-  }
-}
-
-/**
- * The question with only what the policies can read. Plain loops on purpose, here and in
- * `evaluate`: with two WASM modules in one process (Cedar and PGlite), V8 in Node 20 crashed
- * ("unreachable code" in Deoptimizer::DoComputeBuiltinContinuation) lazily deoptimizing `evaluate`
- * with inlined Array.prototype.map/filter callbacks; loops leave no builtin continuation to rebuild.
- */
-function trim(q: CedarQuestion, reads: PolicyReads): CedarQuestion {
-  const keep = (attrs: Record<string, CedarValueJson>) => {
-    const out: Record<string, CedarValueJson> = {};
-    for (const k in attrs) if (reads.attributes.has(k)) out[k] = attrs[k]!;
-    return out;
-  };
-  const entities: EntityJson[] = [];
-  for (const e of q.entities) {
-    const trimmed: EntityJson = { uid: e.uid, attrs: keep(e.attrs), parents: e.parents };
-    if (reads.tags && e.tags) trimmed.tags = e.tags;
-    entities.push(trimmed);
-  }
-  return { ...q, context: reads.wholeContext ? q.context : keep(q.context), entities };
-}
-
-/**
  * Parse and validate `text` (strict mode, Palisade's schema). Policies are named by their
  * `@id("…")` annotation, or `policyN` by position; ids must be unique. Templates are refused:
  * Palisade stores one text, so every policy must be complete.
@@ -171,7 +116,9 @@ export function checkPolicyText(text: string): CheckResult {
   const effects = new Map<string, 'permit' | 'forbid'>();
   const reasons = new Map<string, string>();
   const approvals = new Map<string, number>();
-  const reads: PolicyReads = { attributes: new Set(), tags: false, wholeContext: false };
+  const reads = emptyReads();
+  const readsOf = new Map<string, PolicyReads>();
+  const scopes = new Map<string, PolicyScope>();
   let searchFrom = 0;
   parts.policies.forEach((policy, i) => {
     const json = cedar.policyToJson(policy);
@@ -192,7 +139,11 @@ export function checkPolicyText(text: string): CheckResult {
     effects.set(id, json.json.effect);
     const reason = json.json.annotations?.reason;
     if (reason) reasons.set(id, reason);
+    const own = emptyReads();
+    collectReads(json.json.conditions, own);
     collectReads(json.json.conditions, reads);
+    readsOf.set(id, own);
+    scopes.set(id, scopeOf(json.json));
     const wanted = json.json.annotations?.approvals;
     if (wanted !== undefined) {
       if (!/^([1-9]|10)$/.test(wanted)) {
@@ -207,7 +158,7 @@ export function checkPolicyText(text: string): CheckResult {
   const located = (v: { policyId: string; error: DetailedError }) => problem(v.error, v.policyId, text, offsets.get(v.policyId) ?? null);
   const warnings = [...answer.validationWarnings.map(located), ...answer.otherWarnings.map((e) => problem(e, null, text, null))];
   if (answer.validationErrors.length > 0) return { ok: false, errors: answer.validationErrors.map(located), warnings };
-  return { ok: true, policies, policyIds: Object.keys(policies), effects, reasons, approvals, reads, warnings };
+  return { ok: true, policies, policyIds: Object.keys(policies), effects, reasons, approvals, reads, readsOf, scopes, warnings };
 }
 
 let compiledCount = 0;
@@ -226,7 +177,8 @@ export function compilePolicySet(text: string): CompiledPolicySet | { errors: Po
   if (parsed.type !== 'success') return { errors: parsed.errors.map((e) => problem(e, null, text, null)), warnings: checked.warnings };
   return {
     text, sha256: sha256Hex(text), policyIds: checked.policyIds, effects: checked.effects, reasons: checked.reasons,
-    approvals: checked.approvals, reads: checked.reads, handle, warnings: checked.warnings,
+    approvals: checked.approvals, reads: checked.reads, readsOf: checked.readsOf, texts: checked.policies, scopes: checked.scopes,
+    slices: new Map(), handle, warnings: checked.warnings,
   };
 }
 
@@ -248,25 +200,18 @@ export interface CedarAnswer {
 }
 
 /**
- * Evaluate one question against a compiled set, trimmed to what its policies read (`validate`:
- * whole, and checked against the schema — for tests of the question builder).
+ * Evaluate one question against a compiled set: against its slice, trimmed, remembered (see
+ * cedar-slices.ts). `validate`: against the whole set with the whole question, checked against the
+ * schema, never remembered — for tests.
  * @example evaluate(set, question).decision // 'deny'
  */
 export function evaluate(set: CompiledPolicySet, q: CedarQuestion, opts: { validate?: boolean } = {}): CedarAnswer {
   ensureSchema();
-  const call = opts.validate
-    ? { ...q, preparsedPolicySetId: set.handle, preparsedSchemaName: SCHEMA_NAME, validateRequest: true }
-    : { ...trim(q, set.reads), preparsedPolicySetId: set.handle };
-  const answer = cedar.statefulIsAuthorized(call);
-  if (answer.type !== 'success') throw new Error(`Cedar could not evaluate the request: ${messagesOf(answer.errors)}`);
-  const { decision, diagnostics } = answer.response;
-  const errors: CedarAnswer['errors'] = [];
-  for (const e of diagnostics.errors) errors.push({ policyId: e.policyId, message: e.error.message });
-  return { decision, determining: diagnostics.reason, errors };
-}
-
-function messagesOf(errors: DetailedError[]): string {
-  let out = '';
-  for (const e of errors) out += (out ? '; ' : '') + e.message;
-  return out;
+  if (opts.validate) {
+    const answer = cedar.statefulIsAuthorized({ ...q, preparsedPolicySetId: set.handle, preparsedSchemaName: SCHEMA_NAME, validateRequest: true });
+    if (answer.type !== 'success') throw new Error(`Cedar could not evaluate the request: ${answer.errors.map((e) => e.message).join('; ')}`);
+    return { decision: answer.response.decision, determining: answer.response.diagnostics.reason, errors: answer.response.diagnostics.errors.map((e) => ({ policyId: e.policyId, message: e.error.message })) };
+  }
+  const slice = sliceFor(set, q.action.id, q.principal.id, q.resource.id);
+  return askSlice(slice, trim(q, slice.reads));
 }

@@ -1,0 +1,172 @@
+/**
+ * @module policy/cedar-slices — what a question costs in Cedar, made small. Cedar evaluates every
+ * policy it is given, and handing a question across into WASM costs time per attribute. So each
+ * question is answered by a *slice*: only the policies whose scope can match it (their action,
+ * principal and resource), asked only the attributes those policies read, and a slice remembers its
+ * answers. All three are exact:
+ *
+ * - a policy whose scope names another action, principal or resource can neither match nor fail;
+ * - an attribute whose name no policy of the slice reads cannot change its answer (entities compare
+ *   by id; a nested context record is passed whole, the whole context when a policy uses `context`
+ *   as a value);
+ * - Cedar is a pure function of the slice and the trimmed question, so an answer is reused only for
+ *   the very same trimmed question. Time is part of it only when a policy reads `context.now`.
+ *
+ * A trim that were wrong could only make a policy fail to evaluate, which the authorizer treats as deny.
+ */
+import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
+import type { CedarValueJson, EntityJson } from '@cedar-policy/cedar-wasm/nodejs';
+import type { CedarAnswer, CedarQuestion, CompiledPolicySet } from './cedar-engine.ts';
+
+/** What policies can read of a question. */
+export interface PolicyReads {
+  /** Every attribute name read with `.name` or tested with `has name`, on anything. */
+  attributes: Set<string>;
+  /** Tags (resource labels) are read with hasTag/getTag. */
+  tags: boolean;
+  /** `context` is used as a value, not only through its attributes: nothing is trimmed from it. */
+  wholeContext: boolean;
+}
+
+/**
+ * Which questions a policy can match at all, from its scope: the actions it names (null: any), the
+ * one principal and the one resource it names (null: any). Palisade's entities have no parents, so
+ * `principal in X` means `principal == X`, and `action in [A, B]` means one of A, B.
+ */
+export interface PolicyScope {
+  actions: string[] | null;
+  principal: string | null;
+  resource: string | null;
+}
+
+export const emptyReads = (): PolicyReads => ({ attributes: new Set(), tags: false, wholeContext: false });
+
+/**
+ * Add what one policy's conditions read (Cedar's JSON form of the policy) to `reads`.
+ * @example const reads = emptyReads(); collectReads(policyJson.conditions, reads);
+ */
+export function collectReads(node: unknown, reads: PolicyReads, parent: string | null = null): void {
+  if (Array.isArray(node)) {
+    for (const n of node) collectReads(n, reads, parent);
+    return;
+  }
+  if (node === null || typeof node !== 'object') return;
+  for (const [key, value] of Object.entries(node)) {
+    if (key === 'hasTag' || key === 'getTag') reads.tags = true;
+    if (key === 'Var' && value === 'context' && parent !== '.' && parent !== 'has') reads.wholeContext = true;
+    if (key === 'Var' || key === 'Value') continue;
+    if ((key === '.' || key === 'has') && value && typeof value === 'object') {
+      const { left, attr, ...rest } = value as { left?: unknown; attr?: string | string[] };
+      for (const a of Array.isArray(attr) ? attr : attr !== undefined ? [attr] : []) reads.attributes.add(a);
+      // `left` is the thing whose attribute is read: `context.x` does not use the context as a value.
+      collectReads(left, reads, key);
+      collectReads(rest, reads, null);
+      continue;
+    }
+    collectReads(value, reads, null);
+  }
+}
+
+type ScopeConstraint = { op: string; entity?: EntityRef; entities?: EntityRef[] };
+type EntityRef = { id?: string; __entity?: { id: string } };
+const idOf = (e: EntityRef | undefined) => e?.id ?? e?.__entity?.id ?? null;
+
+/** @example scopeOf(policyJson) // { actions: ['read'], principal: null, resource: 'orders/db' } */
+export function scopeOf(p: { principal: unknown; action: unknown; resource: unknown }): PolicyScope {
+  const one = (c: ScopeConstraint) => ((c.op === '==' || c.op === 'in') && c.entity ? idOf(c.entity) : null);
+  const a = p.action as ScopeConstraint;
+  const actions = a.op === '==' && a.entity ? [idOf(a.entity)!]
+    : a.op === 'in' ? (a.entities ?? (a.entity ? [a.entity] : [])).map((e) => idOf(e)!)
+    : null;
+  return { actions, principal: one(p.principal as ScopeConstraint), resource: one(p.resource as ScopeConstraint) };
+}
+
+/** One pre-parsed slice of a compiled set. */
+export interface Slice {
+  handle: string;
+  reads: PolicyReads;
+  /** Trimmed question (JSON) → Cedar's answer. */
+  answers: Map<string, CedarAnswer>;
+}
+
+/** Bounds on memory (not on correctness): past these, slices and remembered answers start afresh. */
+const MAX_SLICES = 5000;
+const MAX_ANSWERS = 20_000;
+
+function applies(s: PolicyScope, action: string, principal: string, resource: string): boolean {
+  return (s.actions === null || s.actions.includes(action)) && (s.principal === null || s.principal === principal) && (s.resource === null || s.resource === resource);
+}
+
+/**
+ * The slice of `set` for one question (built and pre-parsed on first use). Questions with the same
+ * action share a slice unless a policy naming their principal or resource applies.
+ * @example const slice = sliceFor(set, 'read', 'alice', 'shop/web');
+ */
+export function sliceFor(set: CompiledPolicySet, action: string, principal: string, resource: string): Slice {
+  let key = action;
+  for (const id of set.policyIds) {
+    const s = set.scopes.get(id)!;
+    if ((s.principal !== null || s.resource !== null) && applies(s, action, principal, resource)) key += `|${id}`;
+  }
+  const known = set.slices.get(key);
+  if (known) return known;
+  const policies: Record<string, string> = {};
+  const reads = emptyReads();
+  for (const id of set.policyIds) {
+    if (!applies(set.scopes.get(id)!, action, principal, resource)) continue;
+    policies[id] = set.texts[id]!;
+    const r = set.readsOf.get(id)!;
+    for (const a of r.attributes) reads.attributes.add(a);
+    reads.tags ||= r.tags;
+    reads.wholeContext ||= r.wholeContext;
+  }
+  if (set.slices.size >= MAX_SLICES) set.slices.clear();
+  const handle = `${set.handle}/${set.slices.size}`;
+  const parsed = cedar.preparsePolicySet(handle, { staticPolicies: policies });
+  if (parsed.type !== 'success') throw new Error(`a slice of a valid policy set did not parse: ${parsed.errors.map((e) => e.message).join('; ')}`);
+  const slice: Slice = { handle, reads, answers: new Map() };
+  set.slices.set(key, slice);
+  return slice;
+}
+
+/**
+ * The question with only what `reads` names. Plain loops on purpose (no callbacks into builtins)
+ * in this hot path.
+ */
+export function trim(q: CedarQuestion, reads: PolicyReads): CedarQuestion {
+  const keep = (attrs: Record<string, CedarValueJson>) => {
+    const out: Record<string, CedarValueJson> = {};
+    for (const k in attrs) if (reads.attributes.has(k)) out[k] = attrs[k]!;
+    return out;
+  };
+  const entities: EntityJson[] = [];
+  for (const e of q.entities) {
+    const trimmed: EntityJson = { uid: e.uid, attrs: keep(e.attrs), parents: e.parents };
+    if (reads.tags && e.tags) trimmed.tags = e.tags;
+    entities.push(trimmed);
+  }
+  return { principal: q.principal, action: q.action, resource: q.resource, context: reads.wholeContext ? q.context : keep(q.context), entities };
+}
+
+/**
+ * Cedar's answer for the question from this slice, remembered per trimmed question.
+ * @example const answer = askSlice(slice, trim(question, slice.reads));
+ */
+export function askSlice(slice: Slice, trimmed: CedarQuestion): CedarAnswer {
+  const key = JSON.stringify(trimmed);
+  const known = slice.answers.get(key);
+  if (known) return { decision: known.decision, determining: [...known.determining], errors: [...known.errors] };
+  const answer = cedar.statefulIsAuthorized({ ...trimmed, preparsedPolicySetId: slice.handle });
+  if (answer.type !== 'success') {
+    let why = '';
+    for (const e of answer.errors) why += (why ? '; ' : '') + e.message;
+    throw new Error(`Cedar could not evaluate the request: ${why}`);
+  }
+  const { decision, diagnostics } = answer.response;
+  const errors: CedarAnswer['errors'] = [];
+  for (const e of diagnostics.errors) errors.push({ policyId: e.policyId, message: e.error.message });
+  const result: CedarAnswer = { decision, determining: diagnostics.reason, errors };
+  if (slice.answers.size >= MAX_ANSWERS) slice.answers.clear();
+  slice.answers.set(key, result);
+  return { decision, determining: [...result.determining], errors: [...errors] };
+}
