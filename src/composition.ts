@@ -20,6 +20,7 @@ import { createAuditLogService, type AuditLogService } from './modules/audit/aud
 import { createAuditService, type AuditService } from './modules/audit/audit-service.ts';
 import { createLogKeys, throwAwayLogKey } from './modules/audit/log-keys.ts';
 import { createSequencer, type Sequencer } from './modules/audit/sequencer.ts';
+import { createTreeCache } from './modules/audit/tree-cache.ts';
 import { createTokenService, type TokenService } from './modules/auth/token-service.ts';
 import { createEngagementService, type EngagementService } from './modules/engagements/engagement-service.ts';
 import { createIngestService, type IngestService } from './modules/ingest/ingest-service.ts';
@@ -29,6 +30,7 @@ import { createVendorService, type VendorService } from './modules/vendors/vendo
 import { createReadinessService, type ReadinessService } from './modules/vetting/readiness-service.ts';
 import { createVettingService, type VettingService } from './modules/vetting/vetting-service.ts';
 import { createAuthorizerService, type AuthorizerService } from './modules/authorizer/authorizer-service.ts';
+import { createEpochWatcher } from './modules/authorizer/authz-epoch.ts';
 import { createCedarRequestPolicy } from './modules/policy/cedar-request-policy.ts';
 import { createPolicyService, type PolicyService } from './modules/policy/policy-service.ts';
 import { createReviewService, type ReviewService } from './modules/reviews/review-service.ts';
@@ -84,10 +86,14 @@ export interface AuditLogKeyConfig {
 export function createServices(deps: { db: Database; clock: Clock; dataDir?: string; auditLogKey?: AuditLogKeyConfig }): Services {
   const { db, clock } = deps;
   const audit = createAuditService({ db, clock });
-  const auditLog = createAuditLogService({ db });
+  // The log's tree hashes in memory (bounded), filled by the sequencer: proofs then need no query for them.
+  const auditTree = createTreeCache();
+  const auditLog = createAuditLogService({ db, tree: auditTree });
   // Without a configured master key (tests), the log key is sealed under a throw-away one.
-  const auditSequencer = createSequencer({ db, clock, keys: createLogKeys({ db, clock, ...(deps.auditLogKey ?? throwAwayLogKey()) }) });
-  const tokens = createTokenService({ db, clock, audit });
+  const auditSequencer = createSequencer({ db, clock, tree: auditTree, keys: createLogKeys({ db, clock, ...(deps.auditLogKey ?? throwAwayLogKey()) }) });
+  // One watcher of the authz epoch: tokens and the authorizer both remember only what it vouches for.
+  const authzEpoch = createEpochWatcher(db);
+  const tokens = createTokenService({ db, clock, audit, epoch: authzEpoch });
   // Secrets Palisade must use again (GitHub webhook secret, sink headers) are sealed under the master key.
   const secrets = createSecretSealer(deps.auditLogKey?.masterKey ?? throwAwayLogKey().masterKey);
   const ingest = createIngestService({ db, clock, audit, secrets });
@@ -111,7 +117,7 @@ export function createServices(deps: { db: Database; clock: Clock; dataDir?: str
   const accessRequests = createAccessRequestService({ db, clock, audit, policy: requestPolicy });
   const grants = createGrantService({ db, clock, audit });
   const approvers = createApproverService({ db, clock, audit });
-  const authorizer = createAuthorizerService({ db, clock, audit, policies });
+  const authorizer = createAuthorizerService({ db, clock, audit, policies, epoch: authzEpoch });
   const reviews = createReviewService({ db, clock, audit });
   const scanner = createScanner();
   const scans = createScannerService({ db, audit, engines: { credentials: scanner, personalData: createScanner({ personalData: true }) }, reposDir: deps.dataDir === undefined ? null : join(deps.dataDir, REPOS_FOLDER) });

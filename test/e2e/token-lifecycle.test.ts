@@ -77,6 +77,29 @@ describe('an API token', () => {
     expect(await lastFailure()).toMatchObject({ details: { reason: 'revoked token', tokenId: meta.id } });
   });
 
+  it('that this server remembers fails at once when another server revokes it in the shared database', async () => {
+    const { token, meta } = await issue(t.adminToken, { name: 'remembered' });
+    // Used twice: the second time it comes from the token cache.
+    expect((await t.call(token, { url: '/api/v1/me' })).statusCode).toBe(200);
+    expect((await t.call(token, { url: '/api/v1/me' })).statusCode).toBe(200);
+    // Another server's revocation: a plain UPDATE, nothing this process's services know about.
+    await t.database.db.query('UPDATE api_tokens SET revoked_at = $2 WHERE id = $1', [meta.id, t.clock.now()]);
+    await expectRefused(token);
+    expect(await lastFailure()).toMatchObject({ details: { reason: 'revoked token', tokenId: meta.id } });
+  });
+
+  it('still records its last use, once a minute (the cache keeps it from writing on every request)', async () => {
+    const { token, meta } = await issue(t.adminToken, { name: 'busy' });
+    const lastUsed = async () =>
+      (await t.database.db.query<{ last_used_at: Date | null }>('SELECT last_used_at FROM api_tokens WHERE id = $1', [meta.id]))[0]!.last_used_at;
+    expect((await t.call(token, { url: '/api/v1/me' })).statusCode).toBe(200);
+    const first = await lastUsed();
+    expect(first).toEqual(t.clock.now());
+    t.clock.advance(61_000);
+    expect((await t.call(token, { url: '/api/v1/me' })).statusCode).toBe(200);
+    expect(await lastUsed()).toEqual(t.clock.now());
+  });
+
   it('fails for a suspended person, and stays dead after reinstatement', async () => {
     const approver = await t.personWithRole('approver');
     const { token } = await issue(approver.token, { name: 'second' });

@@ -16,6 +16,7 @@ import { cedarQuestion, type ContextFacts, type PrincipalFacts } from '../policy
 import type { PolicyService } from '../policy/policy-service.ts';
 import { computeReadiness } from '../vetting/readiness-fns.ts';
 import { createAuthzCache, type AuthzCache, type FactsGeneration } from './authz-cache.ts';
+import type { EpochWatcher } from './authz-epoch.ts';
 import type { CachedGrant, PersonFacts, ResourceFactsRow } from './authz-facts.ts';
 import { effectiveGrantsFor, engagementForQuestion, failClosed, noGrantReason, policyReason } from './authorizer-fns.ts';
 import type { AuthorizeInput, Decision } from './authorizer-types.ts';
@@ -48,9 +49,9 @@ function subjectActor(asker: AnyActor, person: PersonFacts | null, sourceIp: str
 }
 
 /** @example const authorizer = createAuthorizerService({ db, clock, audit, policies }); */
-export function createAuthorizerService(deps: { db: Database; clock: Clock; audit: AuditService; policies: PolicyService }): AuthorizerService {
+export function createAuthorizerService(deps: { db: Database; clock: Clock; audit: AuditService; policies: PolicyService; epoch?: EpochWatcher }): AuthorizerService {
   const { db, clock, audit, policies } = deps;
-  const cache = createAuthzCache({ db, loadPolicies: (q) => policies.inForce(q) });
+  const cache = createAuthzCache({ db, loadPolicies: (q) => policies.inForce(q), ...(deps.epoch ? { epoch: deps.epoch } : {}) });
 
   /** A developer may ask only about themselves; checked on the reference, so nothing about others leaks. */
   const assertMayAskAbout = (actor: AnyActor, ref: string) => {

@@ -20,7 +20,7 @@ import type { PolicySetInForce } from '../policy/policy-service.ts';
 import type { ReadinessFacts } from '../vetting/readiness-fns.ts';
 import { loadReadinessFacts } from '../vetting/readiness-store.ts';
 import { loadPersonFacts, loadResourceFacts, type PersonFacts, type ResourceFactsRow } from './authz-facts.ts';
-import { createEpochWatcher } from './authz-epoch.ts';
+import { createEpochWatcher, type EpochWatcher } from './authz-epoch.ts';
 
 /** Past this many cached entries a generation starts afresh (a bound on memory, not on correctness). */
 const MAX_ENTRIES = 100_000;
@@ -53,7 +53,7 @@ export interface AuthzCache {
  * A cache over `db`. `loadPolicies` returns the policy set in force (policy-service.ts `inForce`).
  * @example const cache = createAuthzCache({ db, loadPolicies: () => policies.inForce() });
  */
-export function createAuthzCache(deps: { db: Database; loadPolicies: (q: Queryable) => Promise<PolicySetInForce> }): AuthzCache {
+export function createAuthzCache(deps: { db: Database; loadPolicies: (q: Queryable) => Promise<PolicySetInForce>; epoch?: EpochWatcher }): AuthzCache {
   const { db } = deps;
   let generations = 0;
   let loads = 0;
@@ -109,7 +109,7 @@ export function createAuthzCache(deps: { db: Database; loadPolicies: (q: Queryab
   };
 
   let generation: FactsGeneration | null = null;
-  const epoch = createEpochWatcher(db);
+  const epoch = deps.epoch ?? createEpochWatcher(db);
 
   const adopt = (value: number): FactsGeneration => {
     // A slower read of an older epoch must not replace a newer generation: newer facts are right too.
