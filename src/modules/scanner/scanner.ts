@@ -6,7 +6,7 @@ import { compileRuleSet, scanSource, type CompiledRuleSet } from './engine.ts';
 import { looksBinary } from './files/binary.ts';
 import { createFileReader } from './files/read.ts';
 import { walkFiles } from './files/walk.ts';
-import { rangeArgs, streamAddedLines } from './git/history.ts';
+import { rangeArgs, streamAddedLines, type GitReadOptions } from './git/history.ts';
 import { defaultRules } from './rules/index.ts';
 import { DEFAULT_SEGMENT_LIMITS, type SegmentLimits } from './segments.ts';
 import type { AllowList, Finding, Rule } from './types.ts';
@@ -49,8 +49,11 @@ export interface Scanner {
   scanBuffer(content: Uint8Array, name: string): Finding[];
   /** Scans a file or a folder (recursively, honouring ignore files). */
   scanPath(path: string): Promise<ScanResult>;
-  /** Scans every line ever added in the repository's history (all refs), attributed to its commit. */
-  scanGitHistory(repoDir: string, revisions?: readonly string[]): Promise<ScanResult>;
+  /**
+   * Scans every line ever added in the repository's history (all refs), attributed to its commit; or the
+   * lines added by the given revisions (`git log` arguments), with `git` run in `options.env` (a push's quarantine).
+   */
+  scanGitHistory(repoDir: string, revisions?: readonly string[], options?: GitReadOptions): Promise<ScanResult>;
   /** Scans the lines added by the commits `fromOid..toOid` (a zero/absent `fromOid` means a new branch). */
   scanCommitRange(repoDir: string, fromOid: string | null, toOid: string): Promise<ScanResult>;
 }
@@ -75,7 +78,7 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
   };
   const scanBuffer = (content: Uint8Array, name: string): Finding[] => (looksBinary(content) ? [] : scanText(content, name));
 
-  const historyScan = async (repoDir: string, revisions: readonly string[]): Promise<ScanResult> => {
+  const historyScan = async (repoDir: string, revisions: readonly string[], gitOptions: GitReadOptions = {}): Promise<ScanResult> => {
     const findings: Finding[] = [];
     const stats = newStats();
     stats.commits = await streamAddedLines(repoDir, revisions, (fragment) => {
@@ -88,7 +91,7 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
       findings.push(
         ...scanSource(set, { text: fragment.text, path: fragment.path, encoding: 'latin1', commit: fragment.commit, lineMap: fragment.lineMap }, limits),
       );
-    });
+    }, gitOptions);
     return { findings, stats };
   };
 
@@ -112,7 +115,7 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
       }
       return { findings, stats };
     },
-    scanGitHistory: (repoDir, revisions = ['--all']) => historyScan(repoDir, revisions),
+    scanGitHistory: (repoDir, revisions = ['--all'], gitOptions = {}) => historyScan(repoDir, revisions, gitOptions),
     scanCommitRange: (repoDir, fromOid, toOid) => historyScan(repoDir, rangeArgs(fromOid, toOid)),
   };
 }

@@ -29,12 +29,22 @@ export function rangeArgs(fromOid: string | null | undefined, toOid: string): st
   return [`${fromOid}..${toOid}`];
 }
 
+/** How to run `git`: extra environment, e.g. a push's quarantine (GIT_OBJECT_DIRECTORY, GIT_ALTERNATE_OBJECT_DIRECTORIES). */
+export interface GitReadOptions {
+  readonly env?: Readonly<Record<string, string>>;
+}
+
 /**
  * Runs `git log -p -U0` over the revisions and calls `onFragment` for the lines each commit added to each file.
  * Resolves with the number of commits read.
  * @example await streamAddedLines('/repos/app', ['--all'], (f) => console.log(f.commit.commit, f.path))
  */
-export function streamAddedLines(repoDir: string, revisions: readonly string[], onFragment: (fragment: AddedLines) => void): Promise<number> {
+export function streamAddedLines(
+  repoDir: string,
+  revisions: readonly string[],
+  onFragment: (fragment: AddedLines) => void,
+  options: GitReadOptions = {},
+): Promise<number> {
   const args = [
     '-C',
     repoDir,
@@ -52,7 +62,7 @@ export function streamAddedLines(repoDir: string, revisions: readonly string[], 
     '--',
   ];
   return new Promise((resolve, reject) => {
-    const child = spawn('git', args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' } });
+    const child = spawn('git', args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' } });
     const parser = new GitLogParser(onFragment);
     let stderr = '';
     let failed: unknown = null;
