@@ -107,7 +107,7 @@ export function createServices(deps: { db: Database; clock: Clock; dataDir?: str
   const engagements = createEngagementService({
     db, clock, audit, onStatusChange: [accessHooks.onEngagementStatusChange], onDeveloperRemoved: [accessHooks.onDeveloperRemoved],
   });
-  const resources = createResourceService({ db, clock, audit });
+  const resources = createResourceService({ db, clock, audit, onRetired: [accessHooks.onResourceRetired] });
   const vetting = createVettingService({ db, clock, audit });
   const readiness = createReadinessService({ db, clock });
   const settings = createSettingsService({ db, clock, audit });

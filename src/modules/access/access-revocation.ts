@@ -39,7 +39,7 @@ export function createEndAccess(deps: { clock: Clock; audit: AuditService }): En
       });
     }
     const cancelled: string[] = [];
-    if (scope.personId || scope.engagementId) {
+    if (scope.personId || scope.engagementId || scope.resourceId) {
       for (const r of await findPendingIds(tx, scope)) {
         if (!(await closeRequest(tx, r.id, 'cancelled', reason, now))) continue;
         cancelled.push(r.id);

@@ -149,6 +149,25 @@ describe('ending access at once', () => {
     expect(removed!.details).toMatchObject({ revokedGrantIds: b.grantIds, cancelledRequestIds: [b.pendingId] });
   });
 
+  it('retiring a resource revokes every grant on it and cancels its pending requests, and nothing else', async () => {
+    const a = await developerWithGrants(1);
+    const b = await h.readyDeveloper();
+    const repo = await h.resource('development');
+    const onRepo = [a, { dev: b }].map(async ({ dev }) => h.ok(await h.request(dev.token, { resource: repo.name, engagementId: dev.engagementId, duration: 'PT1H' }), 201).grantId as string);
+    const grantIds = await Promise.all(onRepo);
+    h.ok(await h.admin({ method: 'DELETE', url: `/api/v1/resources/${repo.name}` }));
+    expect((await effective(a.dev.id)).map((g) => g.id)).toEqual(a.grantIds);
+    expect(await effective(b.id)).toEqual([]);
+    for (const id of grantIds) {
+      const [revoked] = await h.events('grant.revoked', id);
+      expect(revoked!.details).toMatchObject({ resourceId: repo.id, reason: `the resource "${repo.name}" was retired`, bulk: true });
+    }
+    const staging = await h.resource('staging');
+    const pending = h.ok(await h.request(b.token, { resource: staging.name, engagementId: b.engagementId }), 201);
+    h.ok(await h.admin({ method: 'DELETE', url: `/api/v1/resources/${staging.name}` }));
+    expect(h.ok(await h.admin({ url: `/api/v1/access-requests/${pending.id}` }))).toMatchObject({ status: 'cancelled', statusReason: expect.stringMatching(/was retired$/) });
+  });
+
   it('rolls the revocations back with the status change when anything in its transaction fails', async () => {
     const { dev, grantIds } = await developerWithGrants(2);
     const endAccess = createEndAccess({ clock: t.clock, audit: t.services.audit });

@@ -107,11 +107,12 @@ export async function expirePending(q: Queryable, now: Date, scope: { id?: strin
 }
 
 /** Pending requests matching a scope (for cancelling them when access ends), locked. */
-export async function findPendingIds(q: Queryable, scope: { personId?: string; engagementId?: string }): Promise<{ id: string; engagementId: string; personId: string }[]> {
+export async function findPendingIds(q: Queryable, scope: { personId?: string; engagementId?: string; resourceId?: string }): Promise<{ id: string; engagementId: string; personId: string }[]> {
   const rows = await q.query<Raw>(
     `SELECT id, engagement_id, person_id FROM access_requests WHERE status = 'pending'
-       AND ($1::uuid IS NULL OR person_id = $1::uuid) AND ($2::uuid IS NULL OR engagement_id = $2::uuid) ORDER BY id FOR UPDATE`,
-    [scope.personId ?? null, scope.engagementId ?? null],
+       AND ($1::uuid IS NULL OR person_id = $1::uuid) AND ($2::uuid IS NULL OR engagement_id = $2::uuid)
+       AND ($3::uuid IS NULL OR resource_id = $3::uuid) ORDER BY id FOR UPDATE`,
+    [scope.personId ?? null, scope.engagementId ?? null, scope.resourceId ?? null],
   );
   return rows.map((r) => ({ id: r.id as string, engagementId: r.engagement_id as string, personId: r.person_id as string }));
 }

@@ -26,7 +26,10 @@ export interface ResourceService {
   retire(actor: AnyActor, ref: string): Promise<Resource>;
 }
 
-export function createResourceService(deps: { db: Database; clock: Clock; audit: AuditService }): ResourceService {
+/** Runs in the retirement's transaction (the access module revokes every grant on the resource). */
+export type ResourceRetiredHook = (tx: Queryable, actor: AnyActor, resource: Resource) => Promise<unknown>;
+
+export function createResourceService(deps: { db: Database; clock: Clock; audit: AuditService; onRetired?: ResourceRetiredHook[] }): ResourceService {
   const { db, clock, audit } = deps;
 
   const find = (q: Queryable, ref: string, forUpdate = false) =>
@@ -137,6 +140,7 @@ export function createResourceService(deps: { db: Database; clock: Clock; audit:
           target: { type: 'resource', id: before.id },
           details: { name: before.name, kind: before.kind, environment: before.environment, sensitivity: before.sensitivity },
         });
+        for (const hook of deps.onRetired ?? []) await hook(tx, actor, after);
         return after;
       });
     },
