@@ -71,6 +71,17 @@ export const PERMISSIONS = {
    * that oversee repositories; developers reach repositories only through the git gateway and their grants.
    */
   'scans.repositories': ['admin', 'approver'],
+  // Git push rules and the push-scan allow list (issue 6).
+  /** Read a repository's protected refs and contribution pattern, and the allow list. */
+  'git.push-rules.read': ['admin', 'approver', 'auditor'],
+  'git.push-rules.write': ['admin'],
+  // Detection and alerts (issue 7).
+  /** Alerts name developers and what they did: the roles that oversee, not developers or approvers. */
+  'alerts.read': ['admin', 'auditor'],
+  /** Acknowledge, assign, resolve. */
+  'alerts.manage': ['admin'],
+  'alerts.channels.read': ['admin', 'auditor'],
+  'alerts.channels.write': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
