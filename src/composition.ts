@@ -37,6 +37,7 @@ import { createReviewService, type ReviewService } from './modules/reviews/revie
 import { createScanner, type Scanner } from './modules/scanner/scanner.ts';
 import { createScannerService, type ScannerService } from './modules/scanner/scanner-service.ts';
 import { REPOS_FOLDER } from './modules/scanner/git/hosted.ts';
+import { createPushRulesService, type PushRulesService } from './modules/git-gateway/push/push-rules-service.ts';
 
 export interface Services {
   db: Database;
@@ -74,6 +75,8 @@ export interface Services {
   scanner: Scanner;
   /** Scans requested through the API: uploaded files, commit ranges of hosted repositories. */
   scans: ScannerService;
+  /** Git push rules (protected refs, contribution pattern) and the push-scan allow list; the push inspector reads them. */
+  pushRules: PushRulesService;
 }
 
 /** The audit log's signing key: the master key that seals it, and the origin of a log created now. */
@@ -120,9 +123,10 @@ export function createServices(deps: { db: Database; clock: Clock; dataDir?: str
   const authorizer = createAuthorizerService({ db, clock, audit, policies, epoch: authzEpoch });
   const reviews = createReviewService({ db, clock, audit });
   const scanner = createScanner();
+  const pushRules = createPushRulesService({ db, clock, audit });
   const scans = createScannerService({ db, audit, engines: { credentials: scanner, personalData: createScanner({ personalData: true }) }, reposDir: deps.dataDir === undefined ? null : join(deps.dataDir, REPOS_FOLDER) });
   return {
     db, clock, audit, auditLog, auditSequencer, ingest, auditExport, auditSinks, auditExporter, tokens, people, vendors, engagements, resources,
-    vetting, readiness, settings, requestPolicy, accessRequests, grants, approvers, policies, authorizer, reviews, scanner, scans,
+    vetting, readiness, settings, requestPolicy, accessRequests, grants, approvers, policies, authorizer, reviews, scanner, scans, pushRules,
   };
 }

@@ -166,7 +166,7 @@ describe('a push through the inspector, with the real git client', () => {
 
   it('confines external developers to their contribution pattern, and refuses the whole push when one ref is refused', async () => {
     await upsertPushRules(t.services.db, {
-      resourceId: resource.id, protectedRefs: DEFAULT_PROTECTED_REFS, contribPattern: 'refs/heads/contrib/<handle>/*', updatedAt: new Date(), updatedBy: null,
+      resourceId: resource.id, protectedRefs: [...DEFAULT_PROTECTED_REFS], contribPattern: 'refs/heads/contrib/<handle>/*', updatedAt: new Date(), updatedBy: null,
     });
     await git(['checkout', '-q', 'feature']);
     await commit({ 'src/a.ts': 'export const a = 1;\n' }, 'contribution');

@@ -1,14 +1,15 @@
 /** @module git-gateway/push/push-rules-store — SQL for repositories' push rules and the push-scan allow list. */
 import type { Queryable } from '../../../db/database.ts';
 import type { AllowRule } from './allow-list.ts';
-import type { RefRules } from './ref-rules.ts';
 import type { AllowEntry } from './push-rules-types.ts';
 
 type Raw = Record<string, unknown>;
 const json = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
 
-export interface PushRulesRow extends RefRules {
+export interface PushRulesRow {
   resourceId: string;
+  protectedRefs: string[];
+  contribPattern: string | null;
   updatedAt: Date;
   updatedBy: string | null;
 }
