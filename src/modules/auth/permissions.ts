@@ -75,10 +75,6 @@ export const PERMISSIONS = {
   /** Read a repository's protected refs and contribution pattern, and the allow list. */
   'git.push-rules.read': ['admin', 'approver', 'auditor'],
   'git.push-rules.write': ['admin'],
-  // Git push rules and the push-scan allow list (issue 6).
-  /** Read a repository's protected refs and contribution pattern, and the allow list. */
-  'git.push-rules.read': ['admin', 'approver', 'auditor'],
-  'git.push-rules.write': ['admin'],
   // Detection and alerts (issue 7).
   /** Alerts name developers and what they did: the roles that oversee, not developers or approvers. */
   'alerts.read': ['admin', 'auditor'],
