@@ -37,6 +37,12 @@ import { createReviewService, type ReviewService } from './modules/reviews/revie
 import { createScanner, type Scanner } from './modules/scanner/scanner.ts';
 import { createScannerService, type ScannerService } from './modules/scanner/scanner-service.ts';
 import { REPOS_FOLDER } from './modules/scanner/git/hosted.ts';
+import { createAlertDispatcher, type AlertDispatcher } from './modules/detection/alert-dispatcher.ts';
+import { createAlertService, type AlertService } from './modules/detection/alert-service.ts';
+import { builtinRules } from './modules/detection/builtin-rules.ts';
+import { createChannelSealer } from './modules/detection/channel-secrets.ts';
+import { createChannelService, type ChannelService } from './modules/detection/channel-service.ts';
+import { createDetectionEngine, type DetectionEngine } from './modules/detection/detection-engine.ts';
 import { createPushRulesService, type PushRulesService } from './modules/git-gateway/push/push-rules-service.ts';
 
 export interface Services {
@@ -77,6 +83,12 @@ export interface Services {
   scans: ScannerService;
   /** Git push rules (protected refs, contribution pattern) and the push-scan allow list; the push inspector reads them. */
   pushRules: PushRulesService;
+  /** Background work, started by server.ts (startDetection): evaluates integrated events; tests call runOnce(). */
+  detection: DetectionEngine;
+  /** Background work, started by server.ts with detection: sends the alert delivery outbox. */
+  alertDispatcher: AlertDispatcher;
+  alerts: AlertService;
+  alertChannels: ChannelService;
 }
 
 /** The audit log's signing key: the master key that seals it, and the origin of a log created now. */
@@ -125,8 +137,15 @@ export function createServices(deps: { db: Database; clock: Clock; dataDir?: str
   const scanner = createScanner();
   const pushRules = createPushRulesService({ db, clock, audit });
   const scans = createScannerService({ db, audit, engines: { credentials: scanner, personalData: createScanner({ personalData: true }) }, reposDir: deps.dataDir === undefined ? null : join(deps.dataDir, REPOS_FOLDER) });
+  // Detection reads the integrated log; channel secrets are sealed under the master key.
+  const alertSealer = createChannelSealer(deps.auditLogKey?.masterKey ?? throwAwayLogKey().masterKey);
+  const detection = createDetectionEngine({ db, clock, audit, rules: builtinRules() });
+  const alertDispatcher = createAlertDispatcher({ db, clock, sealer: alertSealer });
+  const alerts = createAlertService({ db, clock, audit });
+  const alertChannels = createChannelService({ db, clock, audit, sealer: alertSealer });
   return {
     db, clock, audit, auditLog, auditSequencer, ingest, auditExport, auditSinks, auditExporter, tokens, people, vendors, engagements, resources,
     vetting, readiness, settings, requestPolicy, accessRequests, grants, approvers, policies, authorizer, reviews, scanner, scans, pushRules,
+    detection, alertDispatcher, alerts, alertChannels,
   };
 }

@@ -19,6 +19,7 @@ import { loadMasterKey, type MasterKey } from './core/master-key.ts';
 import { logOrigin, LogKeyUnavailable } from './modules/audit/log-keys.ts';
 import { startAuditSequencer } from './modules/audit/sequencer-runner.ts';
 import { startAuditExporter } from './modules/audit-export/exporter.ts';
+import { startDetection } from './modules/detection/detection-runner.ts';
 
 export interface RunningServer {
   url: string;
@@ -92,6 +93,7 @@ export async function startServer(cfg: ServerConfig, out: NodeJS.WritableStream)
     const reviewSweeper = startReviewSweeper(services, { onError: (err) => logger.error({ err }, 'access review deadline processing failed') });
     const sequencer = startAuditSequencer({ db, sequencer: services.auditSequencer }, { logger });
     const exporter = startAuditExporter(services.auditExporter, { logger });
+    const detection = startDetection({ db, engine: services.detection, dispatcher: services.alertDispatcher }, { logger });
     const running = app;
     return {
       url,
@@ -102,6 +104,7 @@ export async function startServer(cfg: ServerConfig, out: NodeJS.WritableStream)
         await sweeper.stop();
         await reviewSweeper.stop();
         await sequencer.stop();
+        await detection.stop();
         await exporter.stop();
         await services.authorizer.close();
         await db.close();

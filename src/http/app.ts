@@ -23,6 +23,7 @@ import { registerAuthorizerRoutes } from '../modules/authorizer/authorizer-route
 import { registerPolicyRoutes } from '../modules/policy/policy-routes.ts';
 import { registerReviewRoutes } from '../modules/reviews/review-routes.ts';
 import { registerScannerRoutes } from '../modules/scanner/scanner-routes.ts';
+import { registerDetectionRoutes } from '../modules/detection/detection-routes.ts';
 import { registerPushRulesRoutes } from '../modules/git-gateway/push/push-rules-routes.ts';
 import { installAuthentication } from './authenticate.ts';
 import { installOpenApi, serveOpenApiDocument } from './openapi.ts';
@@ -102,6 +103,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   registerAuthorizerRoutes(app, services);
   registerReviewRoutes(app, services);
   registerScannerRoutes(app, services);
+  registerDetectionRoutes(app, services);
   registerPushRulesRoutes(app, services);
   registerIngestRoutes(app, services);
   registerAuditExportRoutes(app, services);
