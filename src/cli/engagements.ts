@@ -192,6 +192,22 @@ const developerChange = (summary: string, add: boolean): Subcommand => ({
   },
 });
 
+const setDuty: Subcommand = {
+  usage: 'ID PERSON --duty frontend|backend|fullstack|mobile|devops|data|qa|other|none',
+  summary: "change a developer's duty on the engagement (none: not stated)",
+  args: ['ID', 'PERSON'],
+  options: { duty: { type: 'string' } },
+  async run(ctx) {
+    const api = ctx.api();
+    const [id, ref] = ctx.positionals as [string, string];
+    const duty = ctx.str('duty');
+    if (duty === undefined) throw new UsageError('--duty is required');
+    const pid = await personId(api, ref);
+    const e = await api.request<Engagement>('PATCH', path(id, `/developers/${pid}`), { body: { duty: duty === 'none' ? null : duty } });
+    await printEngagement(ctx, e);
+  },
+};
+
 function readDocument(file: string): Buffer {
   try {
     if (statSync(file).size > MAX_DOCUMENT_BYTES) throw new UsageError(`${file} is larger than ${MAX_DOCUMENT_BYTES / 1024 / 1024} MiB`);
@@ -261,6 +277,7 @@ export const runEngagementCommand = commandGroup('engagement', 'engagements: con
   end: byId('end an engagement (final)', 'DELETE'),
   'add-developer': developerChange('put an external developer (handle or id) on the engagement', true),
   'remove-developer': developerChange('take a developer off the engagement', false),
+  'set-duty': setDuty,
   sign,
   upload,
   readiness,

@@ -9,7 +9,7 @@ Usage: palisade <command> [options]
   people                members and external developers: list, get, create, update, offboard
   vendor                vendors (agencies): list, get, create, update, archive
   engagement            engagements: list, get, create, update, activate, suspend, end,
-                        add-developer, remove-developer, sign, upload, readiness
+                        add-developer, remove-developer, set-duty, sign, upload, readiness
   resource              resources: list, get, create, update, retire
   token                 API tokens: create, list, revoke; generate (offline)
   audit                 the tamper-evident audit log: events, checkpoint, verifier-key, proof,

@@ -92,6 +92,26 @@ describe('POST /api/v1/authorize', () => {
     }
   });
 
+  it('decides with a developer\'s new duty at once when an admin changes it', async () => {
+    const dev = await h.readyDeveloper('backend');
+    const db = await h.resource('staging', { kind: 'database' });
+    await insertGrant(dev.id, dev.engagementId, db.id, 'read');
+    const question = { principal: dev.handle, action: 'read', resource: db.name };
+    expect((await ask(t.adminToken, question)).json().decision).toBe('allow');
+    const changed = await t.call(t.adminToken, { method: 'PATCH', url: `/api/v1/engagements/${dev.engagementId}/developers/${dev.id}`, payload: { duty: 'frontend' } });
+    expect(changed.statusCode, changed.body).toBe(200);
+    expect(changed.json().developers).toContainEqual({ id: dev.id, handle: dev.handle, duty: 'frontend' });
+    expect((await ask(t.adminToken, question)).json()).toMatchObject({ decision: 'deny', policyIds: ['frontend-no-backend-databases'] });
+    const [event] = await t.database.db.query<{ details: Record<string, unknown> }>(
+      "SELECT details FROM audit_events WHERE type = 'engagement.developer_duty_changed' AND target_id = $1", [dev.id]);
+    expect(event!.details).toMatchObject({ changes: { duty: { from: 'backend', to: 'frontend' } } });
+    const stranger = await t.personWithRole('developer');
+    const notOn = await t.call(t.adminToken, { method: 'PATCH', url: `/api/v1/engagements/${dev.engagementId}/developers/${stranger.id}`, payload: { duty: 'qa' } });
+    expect(notOn.statusCode).toBe(404);
+    const bad = await t.call(t.adminToken, { method: 'PATCH', url: `/api/v1/engagements/${dev.engagementId}/developers/${dev.id}`, payload: { duty: 'wizard' } });
+    expect(bad.statusCode).toBe(400);
+  });
+
   it('denies a frontend developer a backend database despite a grant, and names what is missing for an unready one', async () => {
     const front = await h.readyDeveloper('frontend');
     const db = await h.resource('staging', { kind: 'database' });

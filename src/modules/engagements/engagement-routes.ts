@@ -11,6 +11,7 @@ import { idParams, pageOf, problemResponses } from '../../http/schemas.ts';
 import { termOfSlug } from './engagement-fns.ts';
 import {
   addDeveloperSchema,
+  developerDutySchema,
   createEngagementSchema,
   developerParams,
   DOCUMENT_CONTENT_TYPES,
@@ -75,6 +76,11 @@ export function registerEngagementRoutes(fastify: FastifyInstance, services: Ser
     config: { permission: 'engagements.write' },
     schema: { tags, summary: 'Put an external developer on the engagement', params: idParams, body: addDeveloperSchema, response: { 200: engagementSchema, ...problemResponses } },
   }, async (req) => engagements.addDeveloper(req.actor!, req.params.id, req.body.personId, req.body.duty ?? null));
+
+  app.patch('/api/v1/engagements/:id/developers/:personId', {
+    config: { permission: 'engagements.write' },
+    schema: { tags, summary: 'Change a developer\'s duty on the engagement', params: developerParams, body: developerDutySchema, response: { 200: engagementSchema, ...problemResponses } },
+  }, async (req) => engagements.setDeveloperDuty(req.actor!, req.params.id, req.params.personId, req.body.duty));
 
   app.delete('/api/v1/engagements/:id/developers/:personId', {
     config: { permission: 'engagements.write' },

@@ -57,6 +57,8 @@ export interface EngagementService extends ContractOperations {
   end(actor: AnyActor, id: string): Promise<Engagement>;
   /** `duty`: the developer's role on this engagement (frontend, backend, …), or null. */
   addDeveloper(actor: AnyActor, id: string, personId: string, duty?: Duty | null): Promise<Engagement>;
+  /** Change a developer's duty on the engagement; the authorizer decides with the new duty at once. */
+  setDeveloperDuty(actor: AnyActor, id: string, personId: string, duty: Duty | null): Promise<Engagement>;
   removeDeveloper(actor: AnyActor, id: string, personId: string): Promise<Engagement>;
 }
 
@@ -312,6 +314,27 @@ export function createEngagementService(deps: {
           target: { type: 'person', id: personId },
           engagementId: id,
           details: { engagementId: id, personId, handle: d!.handle, duty },
+        });
+        return reload(tx, id);
+      });
+    },
+
+    async setDeveloperDuty(actor, id, personId, duty) {
+      assertPermitted(actor, 'engagements.write');
+      return db.transaction(async (tx) => {
+        const before = await loadForChange(tx, id);
+        const on = before.developers.find((d) => d.id === personId);
+        if (!on) throw new NotFoundError('this person is not on the engagement');
+        if (on.duty === duty) return before;
+        const now = clock.now();
+        await store.setDeveloperDuty(tx, id, personId, duty);
+        await store.updateEngagementRow(tx, { ...before, updatedAt: now });
+        await audit.record(tx, actor, {
+          type: 'engagement.developer_duty_changed',
+          outcome: 'success',
+          target: { type: 'person', id: personId },
+          engagementId: id,
+          details: { engagementId: id, personId, handle: on.handle, changes: { duty: { from: on.duty, to: duty } } },
         });
         return reload(tx, id);
       });

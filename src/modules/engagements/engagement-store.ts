@@ -100,6 +100,11 @@ export async function addDeveloper(q: Queryable, engagementId: string, personId:
   await q.query('INSERT INTO engagement_developers (engagement_id, person_id, added_at, duty) VALUES ($1, $2, $3, $4)', [engagementId, personId, at, duty]);
 }
 
+/** A developer's duty on the engagement (the row exists: the caller checked). */
+export async function setDeveloperDuty(q: Queryable, engagementId: string, personId: string, duty: string | null): Promise<void> {
+  await q.query('UPDATE engagement_developers SET duty = $3 WHERE engagement_id = $1 AND person_id = $2', [engagementId, personId, duty]);
+}
+
 /** Returns false when the person was not on the engagement. */
 export async function removeDeveloper(q: Queryable, engagementId: string, personId: string): Promise<boolean> {
   const rows = await q.query('DELETE FROM engagement_developers WHERE engagement_id = $1 AND person_id = $2 RETURNING person_id', [engagementId, personId]);

@@ -117,6 +117,10 @@ export const addDeveloperSchema = z
   .object({ personId: z.uuid(), duty: z.enum(DUTIES).nullable().optional().describe('the developer\'s role on this engagement (policies use it)') })
   .strict();
 
+export const developerDutySchema = z
+  .object({ duty: z.enum(DUTIES).nullable().describe('the developer\'s role on this engagement (policies use it); null: not stated') })
+  .strict();
+
 export const documentSchema = z.object({
   term: z.enum(CONTRACT_TERMS),
   sha256: z.string(),
