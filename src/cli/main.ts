@@ -25,6 +25,8 @@ Usage: palisade <command> [options]
   authorize             ask the authorizer: may a person act on a resource now, and why
   review                access reviews: create, list, show, decide, report
   scan                  find secrets and personal data in files, git history or stdin (offline)
+  alert                 alerts: list, show, ack, assign, resolve; notification channels:
+                        channels, channel-add, channel-show, channel-remove
   push-rules            git push rules: show, set (protected refs, contribution pattern); push-scan
                         allow list: allowed, allow, unallow
 
@@ -62,6 +64,8 @@ const COMMANDS: Record<string, Command> = {
   approvers: async (argv, io) => (await import('./access.ts')).runApproverCommand(argv, io),
   settings: async (argv, io) => (await import('./access.ts')).runSettingsCommand(argv, io),
   scan: async (argv, io) => (await import('./scan.ts')).runScanCommand(argv, io),
+  alert: async (argv, io) => (await import('./alerts.ts')).runAlertCommand(argv, io),
+  alerts: async (argv, io) => (await import('./alerts.ts')).runAlertCommand(argv, io),
   'push-rules': async (argv, io) => (await import('./push-rules.ts')).runPushRulesCommand(argv, io),
   policy: async (argv, io) => (await import('./policy.ts')).runPolicyCommand(argv, io),
   policies: async (argv, io) => (await import('./policy.ts')).runPolicyCommand(argv, io),
