@@ -15,6 +15,7 @@ import { consistencyProofFromStore, inclusionProofFromStore } from './db-tree.ts
 import { entryOf } from './log-entry.ts';
 import { encodeBase64 } from './tlog/base64.ts';
 import { parseVerifierKey } from './tlog/index.ts';
+import type { TreeCache } from './tree-cache.ts';
 import {
   checkpointAt, checkpointAtMost, eventById, eventsByLeaf, latestCheckpoint, readLeafHashes, readSigningKey, readTreeSize,
   type StoredCheckpoint,
@@ -41,11 +42,11 @@ const view = (c: StoredCheckpoint): CheckpointView => ({
 });
 
 /**
- * The read side of the log.
+ * The read side of the log; `tree` (shared with the sequencer) spares proofs their queries.
  * @example const auditLog = createAuditLogService({ db }); await auditLog.checkpoint(actor, {});
  */
-export function createAuditLogService(deps: { db: Database }): AuditLogService {
-  const { db } = deps;
+export function createAuditLogService(deps: { db: Database; tree?: TreeCache }): AuditLogService {
+  const { db, tree } = deps;
 
   const noCheckpoint = () => new NotFoundError('the audit log has no signed checkpoint yet');
 
@@ -89,7 +90,7 @@ export function createAuditLogService(deps: { db: Database }): AuditLogService {
         }
         return { event, status: 'pending', proof: null, checkpoint: checkpoint && view(checkpoint) };
       }
-      const path = await inclusionProofFromStore(db, index, checkpoint.size);
+      const path = await inclusionProofFromStore(db, index, checkpoint.size, tree);
       return {
         event,
         status: 'proven',
@@ -105,7 +106,7 @@ export function createAuditLogService(deps: { db: Database }): AuditLogService {
       if (from > target.size) {
         throw new ValidationError('from is larger than to', [{ path: 'from', message: `must be at most ${target.size}` }]);
       }
-      const proof = await consistencyProofFromStore(db, from, target.size);
+      const proof = await consistencyProofFromStore(db, from, target.size, tree);
       const older = await checkpointAt(db, from);
       return { from, to: target.size, proof: proof.map(encodeBase64), fromCheckpoint: older && view(older), toCheckpoint: view(target) };
     },

@@ -1,7 +1,8 @@
 /**
  * @module audit/db-tree — proofs and roots from the database's tree hashes: plan which perfect
  * subtrees a proof needs (tlog/proof-plan.ts), read them in one query, fold them with the tlog
- * primitives. O(log n) rows per proof whatever the size of the log.
+ * primitives. O(log n) rows per proof whatever the size of the log, and none at all for the nodes
+ * a tree cache (tree-cache.ts) already holds.
  */
 import type { Queryable } from '../../db/database.ts';
 import {
@@ -9,6 +10,7 @@ import {
   type LeafRange, type NodeId, type TreeHashSource,
 } from './tlog/index.ts';
 import { readNodes } from './tlog-store.ts';
+import type { TreeCache } from './tree-cache.ts';
 
 /**
  * A TreeHashSource over hashes already read from the database. Asking for a node that was not
@@ -36,29 +38,57 @@ export class FetchedTree implements TreeHashSource {
 }
 
 /**
- * Read every perfect subtree making up `ranges` of a tree of `size` leaves.
+ * Read every perfect subtree making up `ranges` of a tree of `size` leaves: from `cache` what it
+ * holds, the rest in one query.
  * @example const tree = await fetchTree(db, 1000, [{ start: 0, end: 1000 }]); treeRoot(tree, 1000);
  */
-export async function fetchTree(q: Queryable, size: number, ranges: readonly LeafRange[]): Promise<FetchedTree> {
+export async function fetchTree(q: Queryable, size: number, ranges: readonly LeafRange[], cache?: TreeCache): Promise<FetchedTree> {
   const ids: NodeId[] = ranges.filter((r) => r.end > r.start).flatMap((r) => perfectSubtrees(r));
-  return new FetchedTree(size, await readNodes(q, ids));
+  if (cache === undefined) return new FetchedTree(size, await readNodes(q, ids));
+  const nodes = new Map<string, Uint8Array>();
+  const missing: NodeId[] = [];
+  for (const id of ids) {
+    const hash = cache.get(id.level, id.index);
+    if (hash === undefined) missing.push(id);
+    else nodes.set(`${id.level}/${id.index}`, hash);
+  }
+  if (missing.length > 0) for (const [k, v] of await readNodes(q, missing)) nodes.set(k, v);
+  return new FetchedTree(size, nodes);
+}
+
+/** The hashes of `ranges` (proof order) from `cache` alone, or undefined if it lacks a node. */
+function proofFromCache(cache: TreeCache, ranges: readonly LeafRange[]): Uint8Array[] | undefined {
+  const proof: Uint8Array[] = [];
+  for (const range of ranges) {
+    const hash = cache.rangeHash(range);
+    if (hash === undefined) return undefined;
+    proof.push(hash);
+  }
+  return proof;
 }
 
 /**
- * RFC 9162 inclusion proof of leaf `index` in the tree of `size` leaves, from the database.
+ * RFC 9162 inclusion proof of leaf `index` in the tree of `size` leaves, from the database (and
+ * `cache`, when given, for the nodes it holds).
  * @example const proof = await inclusionProofFromStore(db, 17, 1_000_000); // 20 hashes
  */
-export async function inclusionProofFromStore(q: Queryable, index: number, size: number): Promise<Uint8Array[]> {
-  const tree = await fetchTree(q, size, planInclusion(index, size));
+export async function inclusionProofFromStore(q: Queryable, index: number, size: number, cache?: TreeCache): Promise<Uint8Array[]> {
+  const ranges = planInclusion(index, size);
+  const cached = cache && proofFromCache(cache, ranges);
+  if (cached !== undefined) return cached;
+  const tree = await fetchTree(q, size, ranges, cache);
   return inclusionProof(tree, index, size);
 }
 
 /**
- * RFC 9162 consistency proof from `size1` to `size2` leaves, from the database.
+ * RFC 9162 consistency proof from `size1` to `size2` leaves, from the database (and `cache`).
  * @example const proof = await consistencyProofFromStore(db, 10, 20);
  */
-export async function consistencyProofFromStore(q: Queryable, size1: number, size2: number): Promise<Uint8Array[]> {
-  const tree = await fetchTree(q, size2, planConsistency(size1, size2));
+export async function consistencyProofFromStore(q: Queryable, size1: number, size2: number, cache?: TreeCache): Promise<Uint8Array[]> {
+  const ranges = planConsistency(size1, size2);
+  const cached = cache && proofFromCache(cache, ranges);
+  if (cached !== undefined) return cached;
+  const tree = await fetchTree(q, size2, ranges, cache);
   return consistencyProof(tree, size1, size2);
 }
 

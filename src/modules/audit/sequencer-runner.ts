@@ -57,6 +57,24 @@ export function startAuditSequencer(deps: { db: Database; sequencer: Sequencer }
   let pollTimer: NodeJS.Timeout | undefined;
   let checkpointTimer: NodeJS.Timeout | undefined;
 
+  // Every server (leader or not) keeps its tree cache current, so its proofs need no query for the
+  // tree: at start, then every poll (the leader's own batches go in as they commit).
+  let caching: Promise<void> = Promise.resolve();
+  let cacheBusy = false;
+  const fillCache = () => {
+    if (stopped || cacheBusy) return;
+    cacheBusy = true;
+    caching = sequencer
+      .fillTreeCache()
+      .catch((err: unknown) => log?.warn({ err: (err as Error).message }, 'could not copy the audit tree into memory; proofs read it from the database'))
+      .finally(() => {
+        cacheBusy = false;
+      });
+  };
+  fillCache();
+  const cacheTimer = setInterval(fillCache, pollMs);
+  cacheTimer.unref();
+
   // The election in progress, awaited by stop() so that a connection it is still opening is closed too.
   let election: Promise<void> = Promise.resolve();
   const retryElection = () => {
@@ -154,7 +172,9 @@ export function startAuditSequencer(deps: { db: Database; sequencer: Sequencer }
     async stop() {
       stopped = true;
       clearTimeout(electionTimer);
+      clearInterval(cacheTimer);
       await election;
+      await caching;
       const wasLeader = leader;
       stepDown();
       while (pass) await pass;

@@ -15,9 +15,10 @@ import { fetchTree } from './db-tree.ts';
 import { entryOf } from './log-entry.ts';
 import type { LogKeys, OpenedLogKey } from './log-keys.ts';
 import {
-  dequeue, insertCheckpoint, insertNodes, latestCheckpoint, lockTreeSize, pendingEvents, readNodes, setTreeSize,
+  dequeue, insertCheckpoint, insertNodes, latestCheckpoint, lockTreeSize, pendingEvents, readNodes, readTreeSize, setTreeSize,
   type StoredCheckpoint, type StoredNode,
 } from './tlog-store.ts';
+import type { TreeCache } from './tree-cache.ts';
 
 /** Events per integration transaction: large enough to amortise, small enough not to hold PGlite's one connection long. */
 export const DEFAULT_BATCH_SIZE = 2000;
@@ -38,6 +39,11 @@ export interface Sequencer {
   signCheckpoint(): Promise<StoredCheckpoint | null>;
   /** One complete pass, for tests and shutdown: integrate everything, then sign. */
   runOnce(): Promise<{ integrated: number; checkpoint: StoredCheckpoint | null }>;
+  /**
+   * Copy the committed tree into the tree cache, if there is one (proofs then need no query). The
+   * sequencer adds what it commits itself; this catches up with the rest (a start, another server).
+   */
+  fillTreeCache(): Promise<void>;
 }
 
 /**
@@ -68,15 +74,15 @@ export function appendLeaves(border: StoredNode[], size: number, leaves: Uint8Ar
  * The sequencer of one database; `keys` gives the signing key.
  * @example const seq = createSequencer({ db, clock, keys }); await seq.runOnce();
  */
-export function createSequencer(deps: { db: Database; clock: Clock; keys: LogKeys; batchSize?: number }): Sequencer {
-  const { db, clock, keys } = deps;
+export function createSequencer(deps: { db: Database; clock: Clock; keys: LogKeys; batchSize?: number; tree?: TreeCache }): Sequencer {
+  const { db, clock, keys, tree } = deps;
   const batchSize = deps.batchSize ?? DEFAULT_BATCH_SIZE;
 
-  const integrateBatch = () =>
-    db.transaction(async (tx) => {
+  const integrateBatch = async () => {
+    const { count, nodes } = await db.transaction(async (tx) => {
       const size = await lockTreeSize(tx);
       const events = await pendingEvents(tx, batchSize);
-      if (events.length === 0) return 0;
+      if (events.length === 0) return { count: 0, nodes: [] };
       const borderIds = size === 0 ? [] : perfectSubtrees({ start: 0, end: size });
       const stored = await readNodes(tx, borderIds);
       const border = borderIds.map((id) => {
@@ -90,8 +96,12 @@ export function createSequencer(deps: { db: Database; clock: Clock; keys: LogKey
       await insertNodes(tx, nodes);
       await dequeue(tx, events.map((e) => e.seq));
       await setTreeSize(tx, size + events.length);
-      return events.length;
+      return { count: events.length, nodes };
     });
+    // Only now, committed: a rolled-back batch's nodes must never reach the cache.
+    tree?.addNodes(nodes);
+    return count;
+  };
 
   const integrateFor = async (ms: number) => {
     const until = performance.now() + ms;
@@ -132,6 +142,9 @@ export function createSequencer(deps: { db: Database; clock: Clock; keys: LogKey
     async runOnce() {
       const integrated = await integrate();
       return { integrated, checkpoint: await signCheckpoint() };
+    },
+    async fillTreeCache() {
+      if (tree) await tree.fill(db, await readTreeSize(db));
     },
   };
 }

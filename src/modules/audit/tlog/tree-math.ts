@@ -36,9 +36,15 @@ export function isSize(n: unknown): n is number {
  */
 export function splitPoint(n: number): number {
   if (!(n >= 2)) throw new RangeError(`splitPoint needs n >= 2, got ${n}`);
-  let k = 1;
-  while (k * 2 < n) k *= 2;
-  return k;
+  return pow2(floorLog2(n - 1));
+}
+
+/** floor(log2(n)) for a safe integer n >= 1: clz32 below 2^32 (proofs call this in their inner loop). */
+function floorLog2(n: number): number {
+  if (n < 0x1_0000_0000) return 31 - Math.clz32(n);
+  let level = 32;
+  while (pow2(level + 1) <= n) level++;
+  return level;
 }
 
 /** True when `n` is an exact power of two (1, 2, 4, ...). */
@@ -48,9 +54,12 @@ export function isPowerOfTwo(n: number): boolean {
   return n === 1;
 }
 
+// `2 ** level` with a variable exponent is a Math.pow call; proofs ask for hundreds per proof.
+const POW2: readonly number[] = Array.from({ length: 54 }, (_, i) => 2 ** i);
+
 /** `2^level` for a level of a tree of safe-integer size. */
 export function pow2(level: number): number {
-  return 2 ** level;
+  return POW2[level] ?? 2 ** level;
 }
 
 /**
@@ -69,9 +78,7 @@ export function perfectSubtrees(range: LeafRange): NodeId[] {
   const out: NodeId[] = [];
   let pos = start;
   let remaining = end - start;
-  let level = 0;
-  while (pow2(level + 1) <= remaining) level++;
-  for (; level >= 0; level--) {
+  for (let level = floorLog2(remaining); level >= 0; level--) {
     const width = pow2(level);
     if (remaining >= width) {
       if (pos % width !== 0) throw new RangeError(`leaf range [${start}, ${end}) is not aligned to a tree node`);
