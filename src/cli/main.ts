@@ -5,6 +5,7 @@ const HELP = `palisade — security control plane for external developers
 Usage: palisade <command> [options]
 
   serve                 start the server (palisade serve --help)
+  demo                  the whole product end to end on a fresh data folder (palisade demo --help)
   me | whoami           who the token in PALISADE_TOKEN belongs to
   people                members and external developers: list, get, create, update, offboard
   vendor                vendors (agencies): list, get, create, update, archive
@@ -64,6 +65,7 @@ const COMMANDS: Record<string, Command> = {
   approvers: async (argv, io) => (await import('./access.ts')).runApproverCommand(argv, io),
   settings: async (argv, io) => (await import('./access.ts')).runSettingsCommand(argv, io),
   scan: async (argv, io) => (await import('./scan.ts')).runScanCommand(argv, io),
+  demo: async (argv, io) => (await import('./demo.ts')).runDemoCommand(argv, io),
   alert: async (argv, io) => (await import('./alerts.ts')).runAlertCommand(argv, io),
   alerts: async (argv, io) => (await import('./alerts.ts')).runAlertCommand(argv, io),
   'push-rules': async (argv, io) => (await import('./push-rules.ts')).runPushRulesCommand(argv, io),
