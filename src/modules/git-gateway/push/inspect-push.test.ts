@@ -178,6 +178,16 @@ describe('a push through the inspector, with the real git client', () => {
     expect(await remoteRef('refs/heads/contrib/ann/y')).toBe('');
   });
 
+  it('names, per ref, the one that adds a secret; the other ref is refused with the rest of the push', async () => {
+    await git(['checkout', '-q', '-b', 'leak', 'feature']);
+    const key = fillTemplate('AKIA{base32:16}', seededRandom(64)).text;
+    await commit({ 'leak.env': `AWS_ACCESS_KEY_ID=${key}\n` }, 'leak');
+    const { out } = await git(['push', 'origin', 'feature:refs/heads/contrib/ann/clean', 'leak:refs/heads/contrib/ann/leak'], { allowFail: true });
+    expect(out).toContain('! [remote rejected] leak -> contrib/ann/leak (secret found: aws-access-key-id at leak.env:1)');
+    expect(out).toContain('! [remote rejected] feature -> contrib/ann/clean (not updated: another ref of this push was refused)');
+    await git(['checkout', '-q', 'feature']);
+  });
+
   it('accepts a push larger than git\'s post buffer (sent chunked, after a probe)', async () => {
     await commit({ 'assets/blob.bin': randomBytes(3 << 20) }, 'a large binary');
     await git(['push', 'origin', 'feature:refs/heads/contrib/ann/big']);

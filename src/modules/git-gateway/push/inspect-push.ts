@@ -16,7 +16,7 @@ import { redactSecret } from '../../scanner/redact.ts';
 import { allowedBy } from './allow-list.ts';
 import { isZeroOid, readPushRequestHead, type PushCommand } from './push-commands.ts';
 import { activeAllowRules, findPushRules } from './push-rules-store.ts';
-import { createQuarantine, indexPack, isAncestor, missingObjects, type Quarantine } from './quarantine.ts';
+import { addedCommits, createQuarantine, indexPack, isAncestor, missingObjects, type Quarantine } from './quarantine.ts';
 import { DEFAULT_PROTECTED_REFS, refRefusal, type RefRules } from './ref-rules.ts';
 import { refusalMessages, SECRET_REASON } from './refusal-messages.ts';
 import { buildRefusalBody } from './refusal-response.ts';
@@ -80,6 +80,18 @@ async function toUpdate(q: Quarantine | null, c: PushCommand): Promise<RefUpdate
   return { ref: c.ref, oldOid: c.oldOid, newOid: c.newOid, kind, forced };
 }
 
+/** Which findings each ref update brings in: all of them when one ref adds commits, else by the commits each tip adds. */
+async function findingsPerRef(q: Quarantine, updates: readonly RefUpdate[], findings: readonly InternalFinding[]): Promise<Map<string, InternalFinding[]>> {
+  const adding = updates.filter((u) => u.kind !== 'delete');
+  const out = new Map<string, InternalFinding[]>();
+  if (adding.length === 1) return out.set(adding[0]!.ref, [...findings]);
+  for (const u of adding) {
+    const commits = await addedCommits(q, u.newOid);
+    out.set(u.ref, findings.filter((f) => commits.has(f.commit)));
+  }
+  return out;
+}
+
 /**
  * @example
  * const inspector = createPushInspector({ db, tmpDir: '/var/lib/palisade/tmp' });
@@ -131,12 +143,14 @@ export function createPushInspector(deps: { db: Database; scanner?: Scanner; tmp
         }
 
         const refusedAtAll = own.size > 0 || findings.length > 0;
+        const secretsOf = q !== null && findings.length > 0 ? await findingsPerRef(q, updates, findings) : new Map<string, InternalFinding[]>();
         const refused: RefRefusal[] = !refusedAtAll
           ? []
-          : updates.map((u) => ({
-              ref: u.ref,
-              reason: own.get(u.ref) ?? (findings.length > 0 ? SECRET_REASON(findings) : 'not updated: another ref of this push was refused'),
-            }));
+          : updates.map((u) => {
+              const secrets = secretsOf.get(u.ref) ?? [];
+              const reason = own.get(u.ref) ?? (secrets.length > 0 ? SECRET_REASON(secrets) : 'not updated: another ref of this push was refused');
+              return { ref: u.ref, reason };
+            });
         const publicFindings: PushFinding[] = findings.map(({ fingerprint: _f, ...rest }) => rest);
 
         return {

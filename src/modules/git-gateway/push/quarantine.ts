@@ -34,8 +34,8 @@ interface Run {
   stderr: string;
 }
 
-/** Runs `git -C repo args…` in the quarantine, with `stdin` piped in; output kept up to 1 MiB. */
-function git(q: Quarantine, args: string[], stdin?: NodeJS.ReadableStream | string): Promise<Run> {
+/** Runs `git -C repo args…` in the quarantine, with `stdin` piped in; output kept up to `maxOut` bytes. */
+function git(q: Quarantine, args: string[], stdin?: NodeJS.ReadableStream | string, maxOut = 1 << 20): Promise<Run> {
   return new Promise((done, fail) => {
     const child = spawn('git', ['-C', q.repoDir, ...args], {
       stdio: ['pipe', 'pipe', 'pipe'],
@@ -44,7 +44,7 @@ function git(q: Quarantine, args: string[], stdin?: NodeJS.ReadableStream | stri
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => {
-      if (stdout.length < 1 << 20) stdout += c.toString('latin1');
+      if (stdout.length < maxOut) stdout += c.toString('latin1');
     });
     child.stderr.on('data', (c: Buffer) => {
       if (stderr.length < 4096) stderr += c.toString('utf8');
@@ -94,4 +94,14 @@ export async function missingObjects(q: Quarantine, oids: readonly string[]): Pr
 export async function isAncestor(q: Quarantine, oldOid: string, newOid: string): Promise<boolean | null> {
   const run = await git(q, ['merge-base', '--is-ancestor', oldOid, newOid]);
   return run.code === 0 ? true : run.code === 1 ? false : null;
+}
+
+/**
+ * The commits pushing `tip` adds: reachable from it, not from any ref of the repository.
+ * @example (await addedCommits(q, newOid)).has(findingCommit)
+ */
+export async function addedCommits(q: Quarantine, tip: string): Promise<Set<string>> {
+  const run = await git(q, ['rev-list', tip, '--not', '--all'], undefined, 256 << 20);
+  if (run.code !== 0) throw new Error(`git rev-list failed (${run.code}): ${run.stderr.trim()}`);
+  return new Set(run.stdout.split('\n').filter((l) => l !== ''));
 }
