@@ -1,0 +1,70 @@
+/** @module detection/sigma/event-view — field access on one event: dotted names, and each string lower-cased at most once. */
+
+/** A field name prepared for lookup: the whole dotted key first, then the nested path. */
+export interface FieldRef {
+  name: string;
+  path: string[] | null;
+}
+
+/** @example fieldRef('actor_location.country_code').path // ['actor_location', 'country_code'] */
+export function fieldRef(name: string): FieldRef {
+  return { name, path: name.includes('.') ? name.split('.') : null };
+}
+
+function own(obj: unknown, key: string): unknown {
+  if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) return undefined;
+  const v = (obj as Record<string, unknown>)[key];
+  return v === undefined || typeof v === 'function' || !Object.hasOwn(obj, key) ? undefined : v;
+}
+
+/** Strings under a value, depth-first (object values and array items), for keyword search. */
+function collectStrings(v: unknown, out: string[], depth: number): void {
+  if (typeof v === 'string') out.push(v);
+  else if (typeof v === 'number' || typeof v === 'boolean') out.push(String(v));
+  else if (v !== null && typeof v === 'object' && depth < 8) {
+    for (const item of Array.isArray(v) ? v : Object.values(v)) collectStrings(item, out, depth + 1);
+  }
+}
+
+/** One event's fields seen by the compiled rules; built per event, so caches live exactly as long as the event. */
+export class EventView {
+  private lowered: Map<string, string> | null = null;
+  private strings: string[] | null = null;
+  private loweredStrings: string[] | null = null;
+
+  constructor(readonly fields: Record<string, unknown>) {}
+
+  /** The value of a field: `a.b` is the flat key `a.b` if present, else `fields.a.b`. */
+  value(ref: FieldRef): unknown {
+    const direct = own(this.fields, ref.name);
+    if (direct !== undefined || ref.path === null) return direct;
+    let v: unknown = this.fields;
+    for (const seg of ref.path) {
+      v = own(v, seg);
+      if (v === undefined) return undefined;
+    }
+    return v;
+  }
+
+  /** `s` (the field's own string value) lower-cased, computed once per field per event. */
+  lower(ref: FieldRef, s: string): string {
+    let map = this.lowered;
+    if (map === null) map = this.lowered = new Map();
+    let l = map.get(ref.name);
+    if (l === undefined) {
+      l = s.toLowerCase();
+      map.set(ref.name, l);
+    }
+    return l;
+  }
+
+  /** Every string (and number) in the event, for keyword rules; `fold` lower-cases them. */
+  allStrings(fold: boolean): string[] {
+    if (this.strings === null) {
+      this.strings = [];
+      collectStrings(this.fields, this.strings, 0);
+    }
+    if (!fold) return this.strings;
+    return (this.loweredStrings ??= this.strings.map((s) => s.toLowerCase()));
+  }
+}
