@@ -36,12 +36,12 @@ export async function engagementsByIds(q: Queryable, ids: string[]): Promise<Map
   return new Map(rows.map((r) => [r.id, { id: r.id, name: r.name, status: r.status, startDate: r.start_date, endDate: r.end_date }]));
 }
 
-/** Every engagement the people are on, newest end date first. */
+/** Every engagement the people are on: active ones first, then by end date, latest first. */
 export async function membershipsOf(q: Queryable, personIds: string[]): Promise<Membership[]> {
   if (personIds.length === 0) return [];
   const rows = await q.query<{ person_id: string; engagement_id: string }>(
     `SELECT d.person_id, d.engagement_id FROM engagement_developers d JOIN engagements e ON e.id = d.engagement_id
-     WHERE d.person_id = ANY($1::uuid[]) ORDER BY e.end_date DESC, e.id`, [personIds]);
+     WHERE d.person_id = ANY($1::uuid[]) ORDER BY (e.status = 'active') DESC, e.end_date DESC, e.id`, [personIds]);
   return rows.map((r) => ({ personId: r.person_id, engagementId: r.engagement_id }));
 }
 

@@ -53,6 +53,46 @@ export function sourceAddressOf(e: AuditEvent): string | null {
   return null;
 }
 
+const AUTH_TYPES = new Set(['auth.failed', 'ssh.login', 'ssh.invalid_user', 'ssh.auth_attempts_exceeded']);
+
+/**
+ * A login attempt, whatever the door (API token, git over HTTP, SSH): the account it claimed, even
+ * when the attempt failed before anyone was identified (a git-basic user name, an sshd user).
+ */
+export function authOf(e: AuditEvent, handle: string | null): { failed: boolean; method: string; user: string | null } | null {
+  if (!AUTH_TYPES.has(e.type)) return null;
+  const d = e.details;
+  const claimed = typeof d.handle === 'string' ? d.handle : typeof d.user === 'string' && d.invalidUser !== true ? d.user : null;
+  const method = e.type.startsWith('ssh.') ? 'ssh' : typeof d.method === 'string' ? d.method : 'unknown';
+  return { failed: e.outcome !== 'success', method, user: handle ?? claimed };
+}
+
+/** What a git push refusal was about (from the inspection's audit details, docs/git-gateway.md). */
+export function pushOf(e: AuditEvent): Record<string, unknown> | null {
+  if (e.type !== 'git.push') return null;
+  const d = e.details;
+  const refused = Array.isArray(d.refused) ? d.refused.filter(isObject) : [];
+  const updates = Array.isArray(d.updates) ? d.updates.filter(isObject) : [];
+  const findings = typeof d.findings === 'number' ? d.findings : 0;
+  return {
+    refused: refused.length > 0 || e.outcome === 'denied',
+    protectedRef: refused.some((r) => typeof r.reason === 'string' && r.reason.startsWith('protected ref')),
+    secret: findings > 0 && (refused.length > 0 || e.outcome === 'denied'),
+    findings,
+    forced: updates.some((u) => u.forced === true),
+    refs: updates.length,
+  };
+}
+
+/** Bytes sent to the client by a transfer (git gateway: details.bytesOut), when the event says. */
+export function bytesOf(e: AuditEvent): number | null {
+  for (const k of ['bytesOut', 'bytes', 'bytesSent']) {
+    const v = e.details[k];
+    if (typeof v === 'number' && Number.isFinite(v) && v >= 0) return v;
+  }
+  return null;
+}
+
 /** What the enricher learnt from a batch: facts it read, and the addresses to remember as seen. */
 export interface BatchContext {
   toSigma(e: AuditEvent): SigmaEvent;
@@ -141,6 +181,12 @@ export async function prepareBatch(q: Queryable, events: AuditEvent[]): Promise<
       }
     }
     if (address && !fields.source) fields.source = { ip: address };
+    const auth = authOf(e, person?.handle ?? null);
+    if (auth) fields.auth = auth;
+    const push = pushOf(e);
+    if (push) fields.push = push;
+    const bytes = bytesOf(e);
+    if (bytes !== null) fields.transfer = { bytes };
 
     // The engagement: the event's own, else the grant's, else the developer's latest one.
     const engagementId = asUuid(e.engagementId) ?? grant?.engagementId ?? (person ? engagementsOf.get(person.id)?.[0] : undefined);
