@@ -193,6 +193,9 @@ describe('a push through the inspector, with the real git client', () => {
     await git(['push', 'origin', 'feature:refs/heads/contrib/ann/big']);
     expect(await remoteRef('refs/heads/contrib/ann/big')).toBe(await runGit(work, ['rev-parse', 'HEAD']).then((r) => r.out.trim()));
     expect(last().inspection!.bodyBytes).toBeGreaterThan(3 << 20);
+    // Before the chunked request git probed with a lone flush, which the inspector let through.
+    const probe = harness.pushes[harness.pushes.length - 2]!.inspection!;
+    expect([probe.bodyBytes, probe.updates, probe.refused]).toEqual([4, [], []]);
   });
 });
 
@@ -219,5 +222,41 @@ describe('malformed push bodies', () => {
     expect(probe.updates).toEqual([]);
     expect(probe.refused).toEqual([]);
     await probe.cleanup();
+  });
+});
+
+describe('the first push into an empty repository', () => {
+  it('is refused for an external developer creating main, accepted from a member, and scans every commit it brings', async () => {
+    const empty = join(root, 'srv', 'empty.git');
+    await mkdir(empty, { recursive: true });
+    await runGit(empty, ['init', '-q', '--bare', '-b', 'main']);
+    const second = await startPushHarness({ repoDir: empty, inspector, resource, pusher: () => pusher });
+    try {
+      const src = join(root, 'fresh');
+      await mkdir(src);
+      await runGit(src, ['init', '-q', '-b', 'main']);
+      const key = fillTemplate('AKIA{base32:16}', seededRandom(65)).text;
+      await writeFile(join(src, 'a.env'), `AWS_ACCESS_KEY_ID=${key}\n`);
+      await runGit(src, ['add', '-A']);
+      await runGit(src, ['commit', '-q', '-m', 'one']);
+      await writeFile(join(src, 'a.env'), 'AWS_ACCESS_KEY_ID=\n');
+      await runGit(src, ['commit', '-q', '-am', 'two: removed again']);
+      pusher = { ...pusher, handle: 'mo', kind: 'member' };
+      // The key was removed by the second commit, but the first one still carries it.
+      const leaked = await runGit(src, ['push', second.url, 'main'], { allowFail: true });
+      expect(leaked.out).toContain('! [remote rejected] main -> main (secret found: aws-access-key-id at a.env:1)');
+      const firstCommit = (await runGit(src, ['rev-parse', 'HEAD~1'])).out.trim();
+      expect(second.pushes[0]!.inspection!.findings).toEqual([{ ruleId: 'aws-access-key-id', file: 'a.env', line: 1, commit: firstCommit, redacted: 'AKIA*****' }]);
+      await runGit(src, ['checkout', '-q', '--orphan', 'clean']);
+      await runGit(src, ['commit', '-q', '-m', 'clean start']);
+      pusher = { ...pusher, handle: 'ann', kind: 'external' };
+      expect((await runGit(src, ['push', second.url, 'clean:main'], { allowFail: true })).out).toContain('(protected ref: external developers cannot create it)');
+      pusher = { ...pusher, handle: 'mo', kind: 'member' };
+      await runGit(src, ['push', second.url, 'clean:main']);
+      expect((await runGit(empty, ['rev-parse', 'main'])).out.trim()).toBe((await runGit(src, ['rev-parse', 'clean'])).out.trim());
+    } finally {
+      pusher = { ...pusher, handle: 'ann', kind: 'external' };
+      await second.close();
+    }
   });
 });
