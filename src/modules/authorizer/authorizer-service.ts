@@ -17,6 +17,7 @@ import type { PolicyService } from '../policy/policy-service.ts';
 import { computeReadiness } from '../vetting/readiness-fns.ts';
 import { createAuthzCache, type AuthzCache, type FactsGeneration } from './authz-cache.ts';
 import type { EpochWatcher } from './authz-epoch.ts';
+import { createDenyRecorder } from './deny-recorder.ts';
 import type { CachedGrant, PersonFacts, ResourceFactsRow } from './authz-facts.ts';
 import { effectiveGrantsFor, engagementForQuestion, failClosed, noGrantReason, policyReason } from './authorizer-fns.ts';
 import type { AuthorizeInput, Decision } from './authorizer-types.ts';
@@ -133,31 +134,29 @@ export function createAuthorizerService(deps: { db: Database; clock: Clock; audi
     return { decision: first, person };
   };
 
+  const denials = createDenyRecorder(db, audit);
   const recordDenials = async (actor: AnyActor, denied: { input: AuthorizeInput; decision: Decision; person: PersonFacts | null }[]) => {
-    if (denied.length === 0) return;
-    await db.transaction(async (tx) => {
-      for (const { input, decision: d, person } of denied) {
-        const sourceIp = input.context?.sourceIp ?? null;
-        await audit.record(tx, subjectActor(actor, person, sourceIp), {
-          type: 'authz.denied',
-          outcome: 'denied',
-          target: { type: 'resource', id: d.resource?.id ?? input.resource },
-          engagementId: d.engagementId,
-          details: {
-            principal: d.principal ?? { ref: input.principal },
-            action: d.action,
-            resource: d.resource ?? { ref: input.resource },
-            gateway: input.context?.gateway ?? 'api',
-            sourceIp,
-            reasons: d.reasons,
-            policyIds: d.policyIds,
-            missing: d.missing,
-            ...(input.context?.time ? { asOf: d.evaluatedAt.toISOString() } : {}),
-            askedBy: actor.kind === 'person' ? actor.handle : 'system',
-          },
-        });
-      }
-    });
+    await denials.record(denied.map(({ input, decision: d, person }) => {
+      const sourceIp = input.context?.sourceIp ?? null;
+      return { actor: subjectActor(actor, person, sourceIp), event: {
+        type: 'authz.denied',
+        outcome: 'denied',
+        target: { type: 'resource', id: d.resource?.id ?? input.resource },
+        engagementId: d.engagementId,
+        details: {
+          principal: d.principal ?? { ref: input.principal },
+          action: d.action,
+          resource: d.resource ?? { ref: input.resource },
+          gateway: input.context?.gateway ?? 'api',
+          sourceIp,
+          reasons: d.reasons,
+          policyIds: d.policyIds,
+          missing: d.missing,
+          ...(input.context?.time ? { asOf: d.evaluatedAt.toISOString() } : {}),
+          askedBy: actor.kind === 'person' ? actor.handle : 'system',
+        },
+      } };
+    }));
   };
 
   const answerAll = async (gen: FactsGeneration, actor: AnyActor, inputs: AuthorizeInput[]) => {

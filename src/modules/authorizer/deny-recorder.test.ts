@@ -1,0 +1,46 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixedClock } from '../../core/clock.ts';
+import { createTestDatabase, type TestDatabase } from '../../db/test-db.ts';
+import { createAuditService, type AuditService } from '../audit/audit-service.ts';
+import { createDenyRecorder } from './deny-recorder.ts';
+
+let t: TestDatabase;
+let audit: AuditService;
+beforeAll(async () => {
+  t = await createTestDatabase();
+  audit = createAuditService({ db: t.db, clock: fixedClock(new Date('2026-03-02T10:00:00Z')) });
+});
+afterAll(() => t.drop());
+
+const origin = { ip: '203.0.113.7', userAgent: null, requestId: null };
+const denial = (n: number) => ({ actor: origin, event: { type: 'authz.denied', outcome: 'denied' as const, target: { type: 'resource', id: `r${n}` }, details: { n } } });
+
+describe('the deny recorder', () => {
+  it('stores every denial, and denials arriving during a write share the next one', async () => {
+    const writes: number[] = [];
+    const counting: AuditService = { ...audit, recordMany: (q, items) => (writes.push(items.length), audit.recordMany(q, items)) };
+    const recorder = createDenyRecorder(t.db, counting);
+    await Promise.all(Array.from({ length: 50 }, (_, n) => recorder.record([denial(n)])));
+    const rows = await t.db.query<{ n: number }>("SELECT (details->>'n')::int AS n FROM audit_events WHERE type = 'authz.denied' ORDER BY 1");
+    expect(rows.map((r) => r.n)).toEqual(Array.from({ length: 50 }, (_, n) => n));
+    // The first write takes the first denial alone; the 49 that came meanwhile go together.
+    expect(writes).toEqual([1, 49]);
+  });
+
+  it('rejects the callers of a failed write, so no denial is answered without its event, and goes on with the next', async () => {
+    let failNext = true;
+    const flaky: AuditService = {
+      ...audit,
+      recordMany: (q, items) => {
+        if (!failNext) return audit.recordMany(q, items);
+        failNext = false;
+        return Promise.reject(new Error('disk full'));
+      },
+    };
+    const recorder = createDenyRecorder(t.db, flaky);
+    const results = await Promise.allSettled([recorder.record([denial(100)]), recorder.record([denial(101)]), recorder.record([denial(102)])]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'fulfilled', 'fulfilled']);
+    const stored = await t.db.query<{ n: string }>("SELECT details->>'n' AS n FROM audit_events WHERE (details->>'n')::int >= 100 ORDER BY 1");
+    expect(stored.map((r) => r.n)).toEqual(['101', '102']);
+  });
+});
