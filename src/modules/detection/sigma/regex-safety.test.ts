@@ -1,0 +1,57 @@
+/** @module detection/sigma/regex-safety.test — catastrophic patterns are refused, ordinary ones accepted. */
+import { describe, expect, it } from 'vitest';
+import { UnsafeRegexError, assertSafeRegex } from './regex-safety.ts';
+
+describe('the ReDoS check', () => {
+  it.each([
+    ['(a+)+$', 'nested quantifier'],
+    ['(a*)*b', 'nested quantifier'],
+    ['^(\\d+)*$', 'nested quantifier'],
+    ['(\\w+\\s?)*$', 'nested quantifier'],
+    ['(x+x+)+y', 'nested quantifier'],
+    ['(a?a?)*$', 'nested quantifier'],
+    ['(.*a){20}', 'nested quantifier'],
+    ['(?=(a+)+b)', 'nested quantifier'],
+    ['(a|a)*$', 'same character'],
+    ['(a|ab)*c', 'same character'],
+    ['(\\w|\\d)+$', 'same character'],
+    ['(?:[a-z]|x)+!', 'same character'],
+    ['(a|)+b', 'empty branch'],
+    ['(a)\\1', 'backreferences'],
+    ['(?<q>[\'"]).*\\k<q>', 'backreferences'],
+  ])('refuses %s (%s)', (pattern, reason) => {
+    expect(() => assertSafeRegex(pattern, '')).toThrow(UnsafeRegexError);
+    expect(() => assertSafeRegex(pattern, '')).toThrow(reason);
+  });
+
+  it('folds case under i: (A|a)+ is ambiguous only case-insensitively', () => {
+    expect(() => assertSafeRegex('(A|a)+$', '')).not.toThrow();
+    expect(() => assertSafeRegex('(A|a)+$', 'i')).toThrow(UnsafeRegexError);
+  });
+
+  it.each([
+    '^git-(upload|receive)-pack$',
+    '.*foo.*bar',
+    '(ab|cd)+$',
+    '[a-z0-9._%+-]+@[a-z0-9.-]+\\.[a-z]{2,}',
+    '(?:[0-9]{1,3}\\.){3}[0-9]{1,3}',
+    '^refs/heads/(main|release/.*)$',
+    '\\b(AKIA|ASIA)[A-Z0-9]{16}\\b',
+    '(?:\\.exe|\\.dll)$',
+    '[^\\\\]+\\\\[^\\\\]+$',
+  ])('accepts %s', (pattern) => {
+    expect(() => assertSafeRegex(pattern, 'i')).not.toThrow();
+  });
+
+  it('an accepted pattern runs fast on the input that would hang its nested twin', () => {
+    const evil = `${'a'.repeat(4096)}!`;
+    const start = performance.now();
+    expect(/^(?:a)+$/.test(evil)).toBe(false);
+    expect(/^a+$/.test(evil)).toBe(false);
+    expect(performance.now() - start).toBeLessThan(50);
+  });
+
+  it('reports a syntax error as such', () => {
+    expect(() => assertSafeRegex('(a', '')).toThrow(SyntaxError);
+  });
+});
