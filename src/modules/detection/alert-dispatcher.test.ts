@@ -6,7 +6,7 @@ import { systemActor } from '../auth/actor.ts';
 import { createDetectionEngine } from './detection-engine.ts';
 import { createDetectionFixture, type DetectionFixture } from './detection.test-support.ts';
 import { signatureOf } from './channel-senders.ts';
-import { fakeRuleSetFactory } from './fake-rules.test-support.ts';
+import { builtinRules } from './builtin-rules.ts';
 
 interface Received { headers: IncomingHttpHeaders; body: string }
 
@@ -57,7 +57,7 @@ async function raiseOffHoursAlert(handle: string): Promise<string> {
   const dev = await fx.developer(handle, 'Asia/Tokyo');
   fx.clock.set(new Date('2026-03-02T17:00:00Z'));
   await fx.record(dev, { type: 'git.clone', outcome: 'success' });
-  const engine = createDetectionEngine({ db: fx.services.db, clock: fx.clock, audit: fx.services.audit, rules: fakeRuleSetFactory() });
+  const engine = createDetectionEngine({ db: fx.services.db, clock: fx.clock, audit: fx.services.audit, rules: builtinRules() });
   const run = await engine.runOnce();
   expect(run.raised).toHaveLength(1);
   return run.raised[0]!;
@@ -96,7 +96,7 @@ describe('alert delivery', () => {
     // Email through the real SMTP server.
     expect(mails).toHaveLength(1);
     expect(mails[0]).toMatchObject({ from: 'palisade@example.test', to: ['soc@example.test'] });
-    expect(mails[0]!.data).toContain('Fake off-hours git access');
+    expect(mails[0]!.data).toContain("Access outside the developer's working hours");
 
     // Not due again before the backoff; then the receiver comes up and gets it.
     expect(await fx.services.alertDispatcher.runOnce()).toEqual({ delivered: 0, failed: 0 });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/helpers/test-app.ts';
 import type { Actor } from '../auth/actor.ts';
 import { createDetectionEngine } from './detection-engine.ts';
-import { fakeRuleSetFactory } from './fake-rules.test-support.ts';
+import { builtinRules } from './builtin-rules.ts';
 
 let t: TestApp;
 let alertId: string;
@@ -14,12 +14,12 @@ beforeAll(async () => {
   auditor = await t.personWithRole('auditor');
   const dev = await t.personWithRole('developer', 'night-owl');
   developer = dev;
-  // A git clone at 23:00 UTC, outside 09:00-17:00, raised by the engine with the tiny fake rule set.
+  // A git clone at 23:00 UTC, outside 09:00-17:00, raised by the engine with the built-in rules.
   t.clock.set(new Date('2026-03-02T23:00:00Z'));
   const actor: Actor = { kind: 'person', personId: dev.id, handle: dev.handle, role: 'developer', tokenId: '', scopes: [], ip: '198.51.100.9', userAgent: null, requestId: null };
   await t.services.db.transaction((tx) => t.services.audit.record(tx, actor, { type: 'git.clone', outcome: 'success' }));
   await t.services.auditSequencer.runOnce();
-  const engine = createDetectionEngine({ db: t.services.db, clock: t.clock, audit: t.services.audit, rules: fakeRuleSetFactory() });
+  const engine = createDetectionEngine({ db: t.services.db, clock: t.clock, audit: t.services.audit, rules: builtinRules() });
   alertId = (await engine.runOnce()).raised[0]!;
 });
 afterAll(() => t.close());
@@ -30,7 +30,7 @@ describe('the alerts API', () => {
   it('lists alerts with filters and shows one with its events and their log positions', async () => {
     const list = await t.call(auditor.token, { method: 'GET', url: '/api/v1/alerts?status=open&severity=high' });
     expect(list.statusCode).toBe(200);
-    expect(list.json().items).toEqual([expect.objectContaining({ id: alertId, ruleId: 'fake-off-hours', severity: 'high', subject: 'night-owl' })]);
+    expect(list.json().items).toEqual([expect.objectContaining({ id: alertId, ruleId: 'palisade-off-hours-access', severity: 'high', subject: 'night-owl' })]);
     expect((await t.call(auditor.token, { method: 'GET', url: '/api/v1/alerts?severity=critical' })).json().items).toEqual([]);
     const one = await t.call(auditor.token, { method: 'GET', url: `/api/v1/alerts/${alertId}` });
     expect(one.json().events).toEqual([expect.objectContaining({ type: 'git.clone', leafIndex: expect.any(Number) })]);

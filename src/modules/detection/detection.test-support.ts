@@ -10,6 +10,8 @@ import type { Actor, RequestOrigin } from '../auth/actor.ts';
 import { systemActor } from '../auth/actor.ts';
 import type { AuditEventInput } from '../audit/audit-types.ts';
 import type { WorkingHours } from '../people/people-fns.ts';
+import { builtinRules } from './builtin-rules.ts';
+import type { RuleSetFactory } from './rule-set.ts';
 
 export interface DetectionFixture {
   database: TestDatabase;
@@ -74,5 +76,19 @@ export async function createDetectionFixture(start = new Date('2026-03-02T10:00:
       return ids;
     },
     close: () => database.drop(),
+  };
+}
+
+/** The built-in rules, recording the id of every event they evaluate (replays included). */
+export function trackedBuiltinRules(): RuleSetFactory & { evaluatedIds: string[] } {
+  const rules = builtinRules();
+  const evaluatedIds: string[] = [];
+  return {
+    maxTimespanMs: rules.maxTimespanMs,
+    evaluatedIds,
+    create() {
+      const set = rules.create();
+      return { evaluate: (e) => (evaluatedIds.push(e.id), set.evaluate(e)) };
+    },
   };
 }

@@ -1,23 +1,10 @@
 /**
- * @module detection/rule-set — what the detection service needs from the Sigma engine (H3's
- * sigma/index.ts, see docs/sigma.md), stated here so the service depends on this shape only.
+ * @module detection/rule-set — what the detection service needs from the Sigma engine (sigma/index.ts,
+ * docs/sigma.md): a rule set it can evaluate events with, and a way to build a fresh one.
  */
+import type { SigmaEvent, SigmaMatch } from './sigma/index.ts';
 
-export interface Logsource { product?: string; service?: string; category?: string }
-
-/** One event as the rules see it: nested objects are addressable by dotted field names. */
-export interface SigmaEvent { id: string; time: Date; logsource: Logsource; fields: Record<string, unknown> }
-
-export interface SigmaMatch {
-  ruleId: string;
-  title: string;
-  level: string;
-  kind: 'detection' | 'correlation';
-  /** The events that made it fire (a correlation: every event counted in its window, at most 100). */
-  eventIds: string[];
-  groupBy: Record<string, string>;
-  tags: string[];
-}
+export type { Logsource, SigmaEvent, SigmaMatch } from './sigma/index.ts';
 
 /** A compiled rule set; it holds correlation windows in memory, so it is rebuilt after a failed pass. */
 export interface RuleSet {
