@@ -37,6 +37,7 @@ import { createReviewService, type ReviewService } from './modules/reviews/revie
 import { createScanner, type Scanner } from './modules/scanner/scanner.ts';
 import { createScannerService, type ScannerService } from './modules/scanner/scanner-service.ts';
 import { REPOS_FOLDER } from './modules/scanner/git/hosted.ts';
+import { createGitGatewayServices, type GitGatewayServices } from './modules/git-gateway/index.ts';
 import { createAlertDispatcher, type AlertDispatcher } from './modules/detection/alert-dispatcher.ts';
 import { createAlertService, type AlertService } from './modules/detection/alert-service.ts';
 import { builtinRules } from './modules/detection/builtin-rules.ts';
@@ -89,6 +90,10 @@ export interface Services {
   alertDispatcher: AlertDispatcher;
   alerts: AlertService;
   alertChannels: ChannelService;
+  /** How each git_repository is served (hosted or upstream proxy, sealed credential). */
+  gitRepositories: GitGatewayServices['gitRepositories'];
+  /** The git smart-HTTP gateway at /git/<name>.git (http/app.ts mounts it). */
+  gitGateway: GitGatewayServices['gitGateway'];
 }
 
 /** The audit log's signing key: the master key that seals it, and the origin of a log created now. */
@@ -143,7 +148,11 @@ export function createServices(deps: { db: Database; clock: Clock; dataDir?: str
   const alertDispatcher = createAlertDispatcher({ db, clock, sealer: alertSealer });
   const alerts = createAlertService({ db, clock, audit });
   const alertChannels = createChannelService({ db, clock, audit, sealer: alertSealer });
+  const git = createGitGatewayServices({
+    db, clock, audit, tokens, authorizer, resources, scanner, dataDir: deps.dataDir, masterKey: deps.auditLogKey?.masterKey ?? throwAwayLogKey().masterKey,
+  });
   return {
+    ...git,
     db, clock, audit, auditLog, auditSequencer, ingest, auditExport, auditSinks, auditExporter, tokens, people, vendors, engagements, resources,
     vetting, readiness, settings, requestPolicy, accessRequests, grants, approvers, policies, authorizer, reviews, scanner, scans, pushRules,
     detection, alertDispatcher, alerts, alertChannels,

@@ -25,6 +25,8 @@ import { registerReviewRoutes } from '../modules/reviews/review-routes.ts';
 import { registerScannerRoutes } from '../modules/scanner/scanner-routes.ts';
 import { registerDetectionRoutes } from '../modules/detection/detection-routes.ts';
 import { registerPushRulesRoutes } from '../modules/git-gateway/push/push-rules-routes.ts';
+import { registerGitAdminRoutes } from '../modules/git-gateway/git-admin-routes.ts';
+import { registerGitRoutes } from '../modules/git-gateway/git-routes.ts';
 import { installAuthentication } from './authenticate.ts';
 import { installOpenApi, serveOpenApiDocument } from './openapi.ts';
 import { installInputGuard } from './input-guard.ts';
@@ -105,6 +107,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   registerScannerRoutes(app, services);
   registerDetectionRoutes(app, services);
   registerPushRulesRoutes(app, services);
+  registerGitAdminRoutes(app, services);
+  // The git gateway at /git/<name>.git: HTTP Basic with git-scoped tokens, outside /api and the OpenAPI document.
+  registerGitRoutes(app, services);
   registerIngestRoutes(app, services);
   registerAuditExportRoutes(app, services);
   serveOpenApiDocument(app);

@@ -51,7 +51,13 @@ export function installAuthentication(app: FastifyInstance, tokens: TokenService
       });
       throw new UnauthenticatedError('send an API token as "Authorization: Bearer pal_…"');
     }
-    request.actor = await tokens.authenticate(token, originOf(request));
+    const actor = await tokens.authenticate(token, originOf(request));
+    // A token for the git gateway only (scope `git`) is not a key to the API.
+    if (!actor.scopes.includes('api')) {
+      await tokens.recordFailure(originOf(request), 'token has no api scope', { tokenId: actor.tokenId, handle: actor.handle });
+      throw new UnauthenticatedError('this token is not valid for the API (scope git only)');
+    }
+    request.actor = actor;
   });
 
   app.addHook('preValidation', async (request) => {

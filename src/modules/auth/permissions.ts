@@ -71,6 +71,10 @@ export const PERMISSIONS = {
    * that oversee repositories; developers reach repositories only through the git gateway and their grants.
    */
   'scans.repositories': ['admin', 'approver'],
+  // Git gateway (issue 6).
+  /** How a git_repository is served (hosted or upstream; the upstream credential is never shown). */
+  'git.repositories.read': ['admin', 'approver', 'auditor'],
+  'git.repositories.write': ['admin'],
   // Git push rules and the push-scan allow list (issue 6).
   /** Read a repository's protected refs and contribution pattern, and the allow list. */
   'git.push-rules.read': ['admin', 'approver', 'auditor'],

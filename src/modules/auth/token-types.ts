@@ -1,7 +1,8 @@
 /** @module auth/token-types — API shapes of tokens; the secret itself appears only in the create response. */
 import { z } from 'zod';
 
-export const TOKEN_SCOPES = ['api'] as const;
+/** `api`: the HTTP API; `git`: only the git gateway (HTTP Basic password). A token may hold both. */
+export const TOKEN_SCOPES = ['api', 'git'] as const;
 
 export const tokenSchema = z.object({
   id: z.uuid(),

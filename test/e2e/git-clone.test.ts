@@ -1,0 +1,83 @@
+/**
+ * The git gateway with the real `git` client: clones (protocol v2 and v0, shallow, partial), fetches and pushes
+ * through Palisade to a hosted repository, each one a single audit event naming the developer and the bytes.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createGitFixture, type GitFixture } from './git-fixture.ts';
+
+let f: GitFixture;
+beforeAll(async () => {
+  f = await createGitFixture();
+}, 60_000);
+afterAll(() => f?.close());
+
+describe('the git gateway, hosted repository', () => {
+  it('clones with protocol v2 and records one git.clone event with the developer, address and bytes', async () => {
+    const r = await f.git(['-c', 'protocol.version=2', 'clone', '-q', f.url('shop/web'), 'v2']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(await readFile(join(f.work, 'v2', 'app.js'), 'utf8')).toContain('shop');
+    const [clone] = await f.events('git.clone');
+    expect(clone).toMatchObject({ outcome: 'success', actor_handle: 'dev-bo' });
+    expect(clone!.details).toMatchObject({ repository: 'shop/web', protocol: 'v2', haves: 0, sourceIp: '127.0.0.1', status: 200 });
+    expect(clone!.details.bytesOut).toBeGreaterThan(200);
+    expect(clone!.details.userAgent).toMatch(/^git\//);
+    expect(clone!.details.durationMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it('clones with protocol v0', async () => {
+    const r = await f.git(['-c', 'protocol.version=0', 'clone', '-q', f.url('shop/web'), 'v0']);
+    expect(r.code, r.stderr).toBe(0);
+    const clones = await f.events('git.clone');
+    expect(clones.at(-1)!.details).toMatchObject({ protocol: 'v0', haves: 0 });
+  });
+
+  it('makes a shallow clone and a partial clone (--filter=blob:none)', async () => {
+    expect((await f.git(['clone', '-q', '--depth', '1', f.url('shop/web'), 'shallow'])).code).toBe(0);
+    expect((await f.git(['rev-list', '--count', 'HEAD'], join(f.work, 'shallow'))).stdout.trim()).toBe('1');
+    expect((await f.events('git.clone')).at(-1)!.details).toMatchObject({ shallow: true });
+
+    const partial = await f.git(['clone', '-q', '--filter=blob:none', f.url('shop/web'), 'partial']);
+    expect(partial.code, partial.stderr).toBe(0);
+    expect((await f.git(['config', 'remote.origin.promisor'], join(f.work, 'partial'))).stdout.trim()).toBe('true');
+    expect(await readFile(join(f.work, 'partial', 'README.md'), 'utf8')).toBe('# shop\n');
+    expect((await f.events('git.clone')).some((e) => e.details.filter === 'blob:none')).toBe(true);
+  });
+
+  it('fetches new commits as git.fetch (the client names what it has)', async () => {
+    const seed = join(f.work, 'seed');
+    await writeFile(join(seed, 'third.txt'), 'three\n');
+    await f.git(['add', '.'], seed);
+    await f.git(['commit', '-q', '-m', 'third'], seed);
+    await f.git(['push', '-q', f.repoDir, 'main'], seed);
+    const r = await f.git(['fetch', '-q', 'origin'], join(f.work, 'v2'));
+    expect(r.code, r.stderr).toBe(0);
+    expect((await f.git(['log', '--format=%s', '-1', 'origin/main'], join(f.work, 'v2'))).stdout.trim()).toBe('third');
+    const [fetch] = await f.events('git.fetch');
+    expect(fetch!.details.haves).toBeGreaterThan(0);
+  });
+
+  it('pushes a new branch and a tag, recording each ref with its old and new object id', async () => {
+    await f.api('PUT', `/api/v1/resources/${encodeURIComponent('shop/web')}/git-rules`, { protectedRefs: ['refs/heads/main'], contribPattern: null });
+    const clone = join(f.work, 'v2');
+    await f.git(['checkout', '-q', '-b', 'feature/login'], clone);
+    await writeFile(join(clone, 'login.js'), 'export const login = () => true;\n');
+    await f.git(['add', '.'], clone);
+    await f.git(['commit', '-q', '-m', 'login'], clone);
+    await f.git(['tag', 'v0.1'], clone);
+    const r = await f.git(['push', '-q', 'origin', 'feature/login', 'v0.1'], clone);
+    expect(r.code, r.stderr).toBe(0);
+    const head = (await f.git(['rev-parse', 'HEAD'], clone)).stdout.trim();
+    expect((await f.git(['rev-parse', 'refs/heads/feature/login'], f.repoDir)).stdout.trim()).toBe(head);
+    const pushes = await f.events('git.push');
+    const push = pushes.at(-1)!;
+    expect(push.outcome).toBe('success');
+    expect(push.details.refs).toEqual(expect.arrayContaining([
+      expect.objectContaining({ ref: 'refs/heads/feature/login', oldOid: '0'.repeat(40), newOid: head, kind: 'create' }),
+      expect.objectContaining({ ref: 'refs/tags/v0.1', kind: 'create' }),
+    ]));
+    expect(push.details.bytesIn).toBeGreaterThan(100);
+  });
+});
