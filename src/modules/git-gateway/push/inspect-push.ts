@@ -87,8 +87,11 @@ async function findingsPerRef(q: Quarantine, updates: readonly RefUpdate[], find
   if (adding.length === 1) return out.set(adding[0]!.ref, [...findings]);
   for (const u of adding) {
     const commits = await addedCommits(q, u.newOid);
-    out.set(u.ref, findings.filter((f) => commits.has(f.commit)));
+    const own = findings.filter((f) => commits.has(f.commit));
+    if (own.length > 0) out.set(u.ref, own);
   }
+  // Should git attribute no finding to any ref, name them on every ref rather than on none.
+  if (out.size === 0) for (const u of adding) out.set(u.ref, [...findings]);
   return out;
 }
 

@@ -24,6 +24,8 @@ export async function createQuarantine(dir: string, baseRepoDir: string): Promis
   const objects = resolve(dir, 'objects');
   await mkdir(join(objects, 'pack'), { recursive: true });
   const base = resolve(baseRepoDir);
+  // A missing repository is the server's problem, not a malformed push: fail before git blames the pack.
+  if (!existsSync(base)) throw new Error(`the repository folder ${base} does not exist`);
   const baseObjects = existsSync(join(base, 'objects')) ? join(base, 'objects') : join(base, '.git', 'objects');
   return { repoDir: base, env: { GIT_OBJECT_DIRECTORY: objects, GIT_ALTERNATE_OBJECT_DIRECTORIES: baseObjects } };
 }

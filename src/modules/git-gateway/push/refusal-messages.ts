@@ -45,7 +45,7 @@ export function refusalMessages(input: {
       '',
       'Remove the secret from these commits (rewrite them, e.g. git commit --amend or git rebase -i) and push again;',
       'revoke it if it was real. If a finding is not a secret, put "palisade:allow" in a comment on its line,',
-      'or ask an admin to allow its fingerprint: palisade push-rules allow --fingerprint <fingerprint> --reason "…"',
+      `or ask an admin to allow its fingerprint: palisade push-rules allow --repo ${input.resourceName} --fingerprint <fingerprint> --reason "…"`,
     );
   }
   return lines;
