@@ -1,12 +1,15 @@
 /** @module detection/sigma/compile — a rule set compiled to closures, indexed by log source, evaluated event by event. */
 import { CorrelationState } from './correlation.ts';
-import { EventView } from './event-view.ts';
+import { EventView, type FieldRef, fieldRef } from './event-view.ts';
 import { type FieldTest, compileFieldCondition } from './modifiers.ts';
+import { chooseIndexKeys, necessaryConditions } from './prefilter.ts';
 import type { CompiledRuleSet, ConditionNode, Logsource, SigmaDetectionRule, SigmaEvent, SigmaMatch, SigmaRule } from './types.ts';
 
 type Test = (view: EventView) => boolean;
 
 interface CompiledDetection {
+  /** Position in the rule set: matches come out in this order. */
+  order: number;
   rule: SigmaDetectionRule;
   test: Test;
   /** False when a correlation references the rule and none asks for `generate: true`. */
@@ -94,7 +97,7 @@ export function compileRuleSet(rules: SigmaRule[]): CompiledRuleSet {
   const byHandle = new Map<string, CompiledDetection>();
   for (const rule of rules) {
     if (rule.kind !== 'detection') continue;
-    const d: CompiledDetection = { rule, test: compileDetection(rule), emit: true, correlations: [] };
+    const d: CompiledDetection = { order: detections.length, rule, test: compileDetection(rule), emit: true, correlations: [] };
     detections.push(d);
     byHandle.set(rule.id, d);
     if (rule.name !== null && !byHandle.has(rule.name)) byHandle.set(rule.name, d);
@@ -115,26 +118,32 @@ export function compileRuleSet(rules: SigmaRule[]): CompiledRuleSet {
   }
   for (const [d, generate] of referencedBy) d.emit = generate;
 
-  const bySource = new Map<string, CompiledDetection[]>();
-  const candidates = (ls: Logsource): CompiledDetection[] => {
+  const keys = chooseIndexKeys(detections.map((d) => necessaryConditions(d.rule)));
+  const bySource = new Map<string, Candidates>();
+  const candidates = (ls: Logsource): Candidates => {
     const key = `${ls.product ?? ''}\u0000${ls.service ?? ''}\u0000${ls.category ?? ''}`;
-    let list = bySource.get(key);
-    if (list === undefined) {
+    let found = bySource.get(key);
+    if (found === undefined) {
       const p = ls.product?.toLowerCase() ?? '', s = ls.service?.toLowerCase() ?? '', c = ls.category?.toLowerCase() ?? '';
-      list = detections.filter((d) => applies(d.rule.logsource, p, s, c));
+      found = index(detections.filter((d) => applies(d.rule.logsource, p, s, c)), keys);
       if (bySource.size >= LOGSOURCE_CACHE) bySource.clear();
-      bySource.set(key, list);
+      bySource.set(key, found);
     }
-    return list;
+    return found;
   };
 
   return {
     rules: Object.freeze([...rules]),
     evaluate(event: SigmaEvent): SigmaMatch[] {
-      const list = candidates(event.logsource);
+      const { always, fields, size } = candidates(event.logsource);
       const out: SigmaMatch[] = [];
-      if (list.length === 0) return out;
+      if (size === 0) return out;
       const view = new EventView(event.fields);
+      let list = always;
+      for (const f of fields) {
+        const extra = lookup(f, view);
+        if (extra !== null) list = list.length === 0 ? extra : mergeByOrder(list, extra);
+      }
       for (const d of list) {
         if (!d.test(view)) continue;
         const r = d.rule;
@@ -147,4 +156,69 @@ export function compileRuleSet(rules: SigmaRule[]): CompiledRuleSet {
       return out;
     },
   };
+}
+
+/** The rules that apply to one log source: those always evaluated, and those indexed by a field's value. */
+interface Candidates {
+  always: CompiledDetection[];
+  fields: { ref: FieldRef; byValue: Map<string, CompiledDetection[]> }[];
+  size: number;
+}
+
+function index(list: CompiledDetection[], keys: ReturnType<typeof chooseIndexKeys>): Candidates {
+  const always: CompiledDetection[] = [];
+  const byField = new Map<string, Map<string, CompiledDetection[]>>();
+  for (const d of list) {
+    const key = keys[d.order];
+    if (!key) {
+      always.push(d);
+      continue;
+    }
+    let byValue = byField.get(key.field);
+    if (!byValue) byField.set(key.field, (byValue = new Map()));
+    for (const v of key.values) {
+      const rules = byValue.get(v);
+      if (rules) rules.push(d);
+      else byValue.set(v, [d]);
+    }
+  }
+  return { always, fields: [...byField].map(([name, byValue]) => ({ ref: fieldRef(name), byValue })), size: list.length };
+}
+
+const NONE: CompiledDetection[] = [];
+
+/** The rules indexed under the event's value of a field (any item, for a list value). */
+function lookup(f: Candidates['fields'][number], view: EventView): CompiledDetection[] | null {
+  const v = view.value(f.ref);
+  if (typeof v === 'string') return f.byValue.get(view.lower(f.ref, v)) ?? null;
+  if (typeof v === 'number' || typeof v === 'boolean') return f.byValue.get(String(v)) ?? null;
+  if (!Array.isArray(v)) return null;
+  let found: CompiledDetection[] = NONE;
+  for (const x of v) {
+    const key = typeof x === 'string' ? x.toLowerCase() : typeof x === 'number' || typeof x === 'boolean' ? String(x) : null;
+    const rules = key === null ? undefined : f.byValue.get(key);
+    if (rules) found = mergeByOrder(found, rules);
+  }
+  return found.length === 0 ? null : found;
+}
+
+/** Two lists sorted by rule order, merged without duplicates. */
+function mergeByOrder(a: CompiledDetection[], b: CompiledDetection[]): CompiledDetection[] {
+  const out: CompiledDetection[] = [];
+  let i = 0, j = 0;
+  while (i < a.length || j < b.length) {
+    const x = a[i], y = b[j];
+    if (y === undefined || (x !== undefined && x.order < y.order)) {
+      out.push(x!);
+      i++;
+    } else if (x === undefined || y.order < x.order) {
+      out.push(y);
+      j++;
+    } else {
+      out.push(x);
+      i++;
+      j++;
+    }
+  }
+  return out;
 }

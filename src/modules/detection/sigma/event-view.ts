@@ -1,4 +1,5 @@
-/** @module detection/sigma/event-view — field access on one event: dotted names, and each string lower-cased at most once. */
+/** @module detection/sigma/event-view — field access on one event: dotted names, and each string lower-cased (or parsed as an address) at most once. */
+import { parseIp } from './cidr.ts';
 
 /** A field name prepared for lookup: the whole dotted key first, then the nested path. */
 export interface FieldRef {
@@ -11,10 +12,14 @@ export function fieldRef(name: string): FieldRef {
   return { name, path: name.includes('.') ? name.split('.') : null };
 }
 
+/**
+ * An object's own value at `key`. Inherited members of plain objects are functions (`toString`) or
+ * `__proto__`, so dropping functions and that one key is enough, and cheaper than Object.hasOwn.
+ */
 function own(obj: unknown, key: string): unknown {
-  if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) return undefined;
+  if (obj === null || typeof obj !== 'object' || key === '__proto__') return undefined;
   const v = (obj as Record<string, unknown>)[key];
-  return v === undefined || typeof v === 'function' || !Object.hasOwn(obj, key) ? undefined : v;
+  return typeof v === 'function' ? undefined : v;
 }
 
 /** Strings under a value, depth-first (object values and array items), for keyword search. */
@@ -29,6 +34,7 @@ function collectStrings(v: unknown, out: string[], depth: number): void {
 /** One event's fields seen by the compiled rules; built per event, so caches live exactly as long as the event. */
 export class EventView {
   private lowered: Map<string, string> | null = null;
+  private ips: Map<string, number[] | null> | null = null;
   private strings: string[] | null = null;
   private loweredStrings: string[] | null = null;
 
@@ -56,6 +62,18 @@ export class EventView {
       map.set(ref.name, l);
     }
     return l;
+  }
+
+  /** `s` (the field's own string value) parsed as an IP address once per event (null when it is none). */
+  ip(ref: FieldRef, s: string): number[] | null {
+    let map = this.ips;
+    if (map === null) map = this.ips = new Map();
+    let w = map.get(ref.name);
+    if (w === undefined) {
+      w = parseIp(s);
+      map.set(ref.name, w);
+    }
+    return w;
   }
 
   /** Every string (and number) in the event, for keyword rules; `fold` lower-cases them. */

@@ -126,21 +126,21 @@ export function compileFieldCondition(fc: FieldCondition): FieldTest {
 
   if (has('cidr')) {
     exclusive('cidr', new Set(['cidr', 'all']));
-    const tests = values.map((x): ValueTest => {
+    const ranges = values.map((x) => {
       if (typeof x !== 'string') throw new ModifierError(`'cidr' needs a string such as 10.0.0.0/8, not ${describe(x)}`);
-      let range;
       try {
-        range = parseCidr(x);
+        return parseCidr(x);
       } catch (e) {
         throw new ModifierError((e as Error).message);
       }
-      return (v) => {
-        if (typeof v !== 'string') return false;
-        const ip = parseIp(v);
-        return ip !== null && cidrContains(range, ip);
-      };
     });
-    return fieldTest(ref, combine(tests.map(anyItem)));
+    const inside = (ip: number[] | null): boolean =>
+      ip !== null && (all ? ranges.every((r) => cidrContains(r, ip)) : ranges.some((r) => cidrContains(r, ip)));
+    return (view) => {
+      const v = view.value(ref);
+      if (typeof v === 'string') return inside(view.ip(ref, v));
+      return Array.isArray(v) && v.some((x) => typeof x === 'string' && inside(parseIp(x)));
+    };
   }
 
   if (has('re')) {
