@@ -2,6 +2,7 @@
  * @module git-gateway/push/inspect-push.test — the push inspector driven by the real `git` client through a
  * small http-backend server: refusals show in `git push` output per ref, accepted pushes are replayed intact.
  */
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -215,6 +216,27 @@ describe('malformed push bodies', () => {
     await expect(inspect(captured.subarray(0, captured.length - 30))).rejects.toThrow(/pack cannot be read/);
     await expect(inspect(captured, 100)).rejects.toThrow(/larger than the limit/);
     await expect(inspect(Buffer.alloc(0))).rejects.toThrow(/empty/);
+  });
+
+  it('leave files above the scan limit unread (git diffs them as binary), so inflated text never fills memory', async () => {
+    const small = createPushInspector({ db: t.services.db, tmpDir: root, maxScanFileBytes: 100_000 });
+    const key = fillTemplate('AKIA{base32:16}', seededRandom(66)).text;
+    await git(['checkout', '-q', '-b', 'huge', 'main']);
+    await commit({ 'huge.txt': `AWS_ACCESS_KEY_ID=${key}\n` + 'x = 1\n'.repeat(50_000), 'small.env': `AWS_ACCESS_KEY_ID=${key}\n` }, 'huge');
+    const tip = (await git(['rev-parse', 'HEAD'])).out.trim();
+    const base = await remoteRef('refs/heads/main');
+    const pack = await new Promise<Buffer>((done) => {
+      const child = spawn('git', ['pack-objects', '--revs', '--thin', '--stdout', '-q'], { cwd: work });
+      const chunks: Buffer[] = [];
+      child.stdout.on('data', (c: Buffer) => chunks.push(c));
+      child.on('close', () => done(Buffer.concat(chunks)));
+      child.stdin.end(`${tip}\n^${base}\n`);
+    });
+    const body = Buffer.concat([line(`${zero} ${tip} refs/heads/huge\0report-status\n`), Buffer.from('0000'), pack]);
+    const push = await small.inspect({ resource, baseRepoDir: bare, pusher, body: Readable.from([body]), maxBodyBytes: 1 << 20 });
+    expect(push.findings.map((f) => f.file)).toEqual(['small.env']);
+    await push.cleanup();
+    await git(['checkout', '-q', 'feature']);
   });
 
   it('answer a lone flush (git\'s probe) with an accepted inspection without updates', async () => {

@@ -11,7 +11,7 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ValidationError } from '../../../core/errors.ts';
 import type { Database } from '../../../db/database.ts';
-import { createScanner, type Scanner } from '../../scanner/scanner.ts';
+import { createScanner, DEFAULT_MAX_FILE_BYTES, type Scanner } from '../../scanner/scanner.ts';
 import { redactSecret } from '../../scanner/redact.ts';
 import { allowedBy } from './allow-list.ts';
 import { isZeroOid, readPushRequestHead, type PushCommand } from './push-commands.ts';
@@ -101,8 +101,11 @@ async function findingsPerRef(q: Quarantine, updates: readonly RefUpdate[], find
  * const push = await inspector.inspect({ resource, baseRepoDir, pusher, body: req.raw, maxBodyBytes: 2 ** 30 });
  * if (push.refused.length) reply.type('application/x-git-receive-pack-result').send(push.refusalBody());
  */
-export function createPushInspector(deps: { db: Database; scanner?: Scanner; tmpDir: string }): PushInspector {
+export function createPushInspector(deps: { db: Database; scanner?: Scanner; tmpDir: string; maxScanFileBytes?: number }): PushInspector {
   const scanner = deps.scanner ?? createScanner();
+  // Larger files are not read (as in `palisade scan`): git diffs them as binary, so a pack that inflates
+  // to gigabytes of text never reaches the scanner's memory.
+  const bigFiles = { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'core.bigFileThreshold', GIT_CONFIG_VALUE_0: String(deps.maxScanFileBytes ?? DEFAULT_MAX_FILE_BYTES) };
 
   return {
     async inspect(input) {
@@ -136,7 +139,7 @@ export function createPushInspector(deps: { db: Database; scanner?: Scanner; tmp
           const allowRules = await activeAllowRules(deps.db, input.resource.id);
           const tips = [...new Set(wants.map((c) => c.newOid))];
           // Every commit the push adds: reachable from a new tip, not from any ref the repository has.
-          const scan = await scanner.scanGitHistory(q.repoDir, [...tips, '--not', '--all'], { env: q.env });
+          const scan = await scanner.scanGitHistory(q.repoDir, [...tips, '--not', '--all'], { env: { ...q.env, ...bigFiles } });
           for (const f of scan.findings) {
             const fingerprint = f.fingerprint;
             const entryId = allowedBy(allowRules, { file: f.file, fingerprint });
