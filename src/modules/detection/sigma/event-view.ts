@@ -40,16 +40,13 @@ export class EventView {
 
   constructor(readonly fields: Record<string, unknown>) {}
 
-  /** The value of a field: `a.b` is the flat key `a.b` if present, else `fields.a.b`. */
+  /** The value of a field: `a.b` is `fields.a.b` if present, else the flat key `a.b`. */
   value(ref: FieldRef): unknown {
-    const direct = own(this.fields, ref.name);
-    if (direct !== undefined || ref.path === null) return direct;
+    const path = ref.path;
+    if (path === null) return own(this.fields, ref.name);
     let v: unknown = this.fields;
-    for (const seg of ref.path) {
-      v = own(v, seg);
-      if (v === undefined) return undefined;
-    }
-    return v;
+    for (let i = 0; i < path.length && v !== undefined; i++) v = own(v, path[i]!);
+    return v !== undefined ? v : own(this.fields, ref.name);
   }
 
   /** `s` (the field's own string value) lower-cased, computed once per field per event. */

@@ -88,7 +88,6 @@ export function chooseIndexKeys(all: Necessary[][]): (Necessary | null)[] {
         if (d > 0 || (d === 0 && n.values.size < best.values.size)) best = n;
       }
     }
-    // A condition on a field with one or two values in the whole set (outcome: success) splits nothing.
-    return best && diversity.get(best.field)!.size > 2 ? best : null;
+    return best;
   });
 }
