@@ -52,4 +52,17 @@ describe('recording events', () => {
     expect(await t.db.query('SELECT 1 FROM audit_events')).toHaveLength(before.length);
     expect(await t.db.transaction((tx) => audit.recordMany(tx, []))).toEqual([]);
   });
+
+  it('refuses details the log could not encode, however they are written, and takes awkward but valid ones', async () => {
+    const rec = (details: Record<string, unknown>) => t.db.transaction((tx) => audit.record(tx, systemActor, { type: 'test.details', outcome: 'success', details }));
+    let deep: Record<string, unknown> = {};
+    for (let i = 0; i < 70; i++) deep = { d: deep };
+    await expect(rec({ s: 'lone \ud800 surrogate' })).rejects.toThrow(/lone surrogate/);
+    await expect(rec({ [`k\udc00`]: 1 })).rejects.toThrow(/lone surrogate/);
+    await expect(rec(deep)).rejects.toThrow(/nested too deeply/);
+    // Under 1 MiB as JavaScript counts (UTF-16 units), over it in UTF-8 bytes: the entry's size.
+    await expect(rec({ s: '✓'.repeat(400_000) })).rejects.toThrow(/larger than/);
+    const fine = [{ s: 'a backslash then ud800: \\ud800, a pair: 𝄞' }, { a: Array.from({ length: 100 }, () => [1]) }, { s: '✓'.repeat(300_000) }];
+    for (const details of fine) expect(await eventById(t.db, await rec(details))).toMatchObject({ details });
+  });
 });

@@ -11,7 +11,9 @@ import type { AnyActor, RequestOrigin } from '../auth/actor.ts';
 import { assertPermitted } from '../auth/permissions.ts';
 import { findEvents, insertEvent, insertEvents, type AuditRow } from './audit-store.ts';
 import { entryOf } from './log-entry.ts';
-import { encodeEntryText } from './tlog/index.ts';
+import { encodeEntry, encodeEntryText, type JsonObject } from './tlog/index.ts';
+import { MAX_ENTRY_BYTES } from './tlog/entry.ts';
+import { MAX_DEPTH } from './tlog/jcs.ts';
 import type { AuditEvent, AuditEventInput, AuditQuery } from './audit-types.ts';
 
 export interface AuditService {
@@ -30,20 +32,43 @@ export interface AuditService {
   list(actor: AnyActor, query: AuditQuery): Promise<Page<AuditEvent>>;
 }
 
+/** A `\uD800`-`\uDFFF` escape: JSON.stringify writes a lone surrogate so, never a paired one. */
+const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
+
+/** At most MAX_DEPTH brackets in all means nesting of at most MAX_DEPTH, without parsing. */
+function shallow(json: string): boolean {
+  let brackets = 0;
+  for (let i = 0; i < json.length; i++) {
+    const c = json.charCodeAt(i);
+    if ((c === 0x7b || c === 0x5b) && ++brackets > MAX_DEPTH) return false;
+  }
+  return true;
+}
+
 /**
  * Refuse, before it is written, an event that could not become a log entry (a type with control
  * characters, details over 1 MiB …): the sequencer must be able to integrate every outbox row.
- * Checked on the details as the database will store them (JSON), at the longest possible index.
+ * The fixed fields are checked by encoding the entry with empty details. The details (as the
+ * database will store them: their JSON text) are then only looked at: an object, no lone surrogate,
+ * not nested too deeply, small — what canonical encoding could refuse. Anything else takes the full
+ * check: parsed back from JSON and encoded to UTF-8 bytes at the longest possible index.
  */
 function assertEncodable(row: AuditRow): void {
-  const details = JSON.parse(JSON.stringify(row.details)) as Record<string, unknown>;
-  const event = {
-    ...row,
-    details,
-    actor: { id: row.actorId, handle: row.actorHandle, role: row.actorRole, ip: row.actorIp, userAgent: row.actorUserAgent },
-    target: { type: row.targetType, id: row.targetId },
-  };
-  encodeEntryText(entryOf(event, Number.MAX_SAFE_INTEGER));
+  const entry = entryOf(
+    {
+      ...row,
+      details: {},
+      actor: { id: row.actorId, handle: row.actorHandle, role: row.actorRole, ip: row.actorIp, userAgent: row.actorUserAgent },
+      target: { type: row.targetType, id: row.targetId },
+    },
+    Number.MAX_SAFE_INTEGER,
+  );
+  const fixed = encodeEntryText(entry);
+  const json = row.detailsJson;
+  // Three UTF-8 bytes per UTF-16 unit at most: a bound on the entry's size without encoding it.
+  const small = 3 * (fixed.length + json.length) <= MAX_ENTRY_BYTES;
+  if (small && json.charCodeAt(0) === 0x7b && !SURROGATE_ESCAPE.test(json) && shallow(json)) return;
+  encodeEntry({ ...entry, details: JSON.parse(json) as JsonObject });
 }
 
 export function createAuditService(deps: { db: Database; clock: Clock }): AuditService {
@@ -63,7 +88,7 @@ export function createAuditService(deps: { db: Database; clock: Clock }): AuditS
       targetId: event.target?.id ?? null,
       engagementId: event.engagementId ?? null,
       requestId: actor.requestId,
-      details: event.details ?? {},
+      detailsJson: JSON.stringify(event.details ?? {}),
     };
     assertEncodable(row);
     return row;

@@ -16,7 +16,8 @@ export interface AuditRow {
   targetId: string | null;
   engagementId: string | null;
   requestId: string | null;
-  details: Record<string, unknown>;
+  /** The details as JSON text (JSON.stringify of the caller's object), as the database stores them. */
+  detailsJson: string;
 }
 
 /** Insert one event. Must run on the same transaction as the change it describes. */
@@ -27,7 +28,7 @@ export async function insertEvent(q: Queryable, e: AuditRow): Promise<void> {
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
     [
       e.id, e.occurredAt, e.type, e.outcome, e.actorId, e.actorHandle, e.actorRole, e.actorIp,
-      e.actorUserAgent, e.targetType, e.targetId, e.engagementId, e.requestId, JSON.stringify(e.details),
+      e.actorUserAgent, e.targetType, e.targetId, e.engagementId, e.requestId, e.detailsJson,
     ],
   );
 }
@@ -50,7 +51,7 @@ export async function insertEvents(q: Queryable, rows: readonly AuditRow[]): Pro
     [
       col((r) => r.id), col((r) => r.occurredAt.toISOString()), col((r) => r.type), col((r) => r.outcome), col((r) => r.actorId),
       col((r) => r.actorHandle), col((r) => r.actorRole), col((r) => r.actorIp), col((r) => r.actorUserAgent), col((r) => r.targetType),
-      col((r) => r.targetId), col((r) => r.engagementId), col((r) => r.requestId), col((r) => JSON.stringify(r.details)),
+      col((r) => r.targetId), col((r) => r.engagementId), col((r) => r.requestId), col((r) => r.detailsJson),
     ],
   );
 }

@@ -53,8 +53,12 @@ export async function setTreeSize(tx: Queryable, size: number): Promise<void> {
  * late event is simply picked up by a later batch — never "after the last seq".
  */
 export async function pendingEvents(tx: Queryable, limit: number): Promise<AuditEvent[]> {
+  // The seqs first, then the events by primary key. As a join, the planner picked a merge join that
+  // walked audit_events' primary key from the first event ever: every batch read the whole
+  // integrated log again (8 ms at 22,000 events, growing without bound; 60% of the sequencer's
+  // database time in a 20-second benchmark). This reads only the batch.
   const rows = await tx.query<DbRow>(
-    'SELECT e.*, NULL::int8 AS leaf_index FROM tlog_pending p JOIN audit_events e ON e.seq = p.seq ORDER BY p.seq LIMIT $1',
+    'SELECT e.*, NULL::int8 AS leaf_index FROM audit_events e WHERE e.seq = ANY(ARRAY(SELECT seq FROM tlog_pending ORDER BY seq LIMIT $1)) ORDER BY e.seq',
     [limit],
   );
   return rows.map(toEvent);

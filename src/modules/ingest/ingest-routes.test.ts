@@ -264,8 +264,14 @@ describe('generic event ingestion', () => {
     const { createIngestService } = await import('./ingest-service.ts');
     const { createSecretSealer } = await import('../audit-export/sealed-secrets.ts');
     const real = t.services.audit;
-    let calls = 0;
-    const flaky = { ...real, record: async (...args: Parameters<typeof real.record>) => (++calls === 2 ? Promise.reject(new Error('disk full')) : real.record(...args)) };
+    // The events are written (in one statement), then the write fails: keys and events must go too.
+    const flaky = {
+      ...real,
+      recordMany: async (...args: Parameters<typeof real.recordMany>) => {
+        await real.recordMany(...args);
+        throw new Error('disk full');
+      },
+    };
     const ingest = createIngestService({ db: t.database.db, clock: t.clock, audit: flaky, secrets: createSecretSealer(new Uint8Array(32)) });
     const count = async () => (await t.database.db.query<{ n: number }>("SELECT count(*)::int8 AS n FROM ingested_events WHERE source = 'events'"))[0]!.n;
     const before = await count();
