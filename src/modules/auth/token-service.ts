@@ -3,7 +3,7 @@
  * authentication is an audit event; the client is never told which check failed.
  */
 import type { Clock } from '../../core/clock.ts';
-import { ForbiddenError, NotFoundError, UnauthenticatedError } from '../../core/errors.ts';
+import { ConflictError, ForbiddenError, NotFoundError, UnauthenticatedError } from '../../core/errors.ts';
 import { newId } from '../../core/ids.ts';
 import { digestsEqual, generateToken, hashToken, isWellFormedToken, tokenHint } from '../../core/secret-token.ts';
 import type { Database, Queryable } from '../../db/database.ts';
@@ -114,11 +114,17 @@ export function createTokenService(deps: { db: Database; clock: Clock; audit: Au
       if (actor.kind !== 'person') throw new ForbiddenError('tokens are issued to people');
       const personId = input.personId ?? actor.personId;
       if (personId !== actor.personId) assertPermitted(actor, 'tokens.manage');
-      const expiresAt = new Date(clock.now().getTime() + (input.expiresInDays ?? DEFAULT_LIFETIME_DAYS) * DAY_MS);
+      let expiresAt = new Date(clock.now().getTime() + (input.expiresInDays ?? DEFAULT_LIFETIME_DAYS) * DAY_MS);
       return db.transaction(async (tx) => {
         const [holder] = await tx.query<{ status: string }>('SELECT status FROM people WHERE id = $1', [personId]);
         if (!holder) throw new NotFoundError('person not found');
         if (holder.status !== 'active') throw new ForbiddenError(`person is ${holder.status}`);
+        // A git token lives no longer than the holder's latest active grant on a git repository (issue 6).
+        if (input.scopes.includes('git')) {
+          const grantEnd = await store.latestGitGrantEnd(tx, personId, clock.now());
+          if (grantEnd === null) throw new ConflictError('no active grant on a git repository: a git token would be of no use');
+          if (grantEnd < expiresAt) expiresAt = grantEnd;
+        }
         return issueOn(tx, actor, { personId, name: input.name, expiresAt, scopes: input.scopes });
       });
     },

@@ -91,3 +91,13 @@ export async function touchToken(q: Queryable, id: string, at: Date): Promise<vo
     [id, at],
   );
 }
+
+/** When the person's latest unrevoked grant on a git repository ends (null: none still running). Caps git tokens. */
+export async function latestGitGrantEnd(q: Queryable, personId: string, now: Date): Promise<Date | null> {
+  const [r] = await q.query<{ ends_at: Date | null }>(
+    `SELECT max(g.ends_at) AS ends_at FROM grants g JOIN resources r ON r.id = g.resource_id
+     WHERE g.person_id = $1 AND g.revoked_at IS NULL AND g.ends_at > $2 AND r.kind = 'git_repository'`,
+    [personId, now],
+  );
+  return r?.ends_at ?? null;
+}

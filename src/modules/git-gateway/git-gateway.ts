@@ -176,7 +176,8 @@ export function createGitGateway(deps: {
     const refuse = (status: number, outcome: Outcome, reason: string, message: string, headers: Record<string, string> = {}) => {
       state.outcome = outcome;
       state.reason = reason;
-      sendText(res, status, message, headers);
+      // A refusal before the body was read: close the connection rather than reading the rest of it.
+      sendText(res, status, message, req.body.readableEnded ? headers : { ...headers, connection: 'close' });
     };
 
     const parsed = parseGitPath(req.method, req.rawUrl);
@@ -221,6 +222,9 @@ export function createGitGateway(deps: {
             const tooLarge = err instanceof BodyTooLargeError || (err instanceof ValidationError && err.errors[0]?.message === 'too large');
             if (tooLarge) refuse(413, 'failure', (err as Error).message, (err as Error).message);
             else if (err instanceof ValidationError || err instanceof UploadRequestError) refuse(400, 'failure', err.message, err.message);
+            else if (typeof (err as { code?: unknown }).code === 'string' && (err as { code: string }).code.startsWith('Z_')) {
+              refuse(400, 'failure', `the gzip request body is corrupt: ${(err as Error).message}`, 'the gzip request body is corrupt');
+            }
             else {
               refuse(500, 'failure', `internal error: ${(err as Error).message}`.slice(0, 500), 'internal error');
             }

@@ -29,7 +29,8 @@ export function createFailureLimiter(opts: BucketOptions): FailureLimiter {
   const level = (key: string, nowMs: number) => {
     const b = buckets.get(key);
     if (!b) return opts.capacity;
-    return Math.min(opts.capacity, b.tokens + ((nowMs - b.at) / 1000) * opts.refillPerSecond);
+    // A clock set back (tests) forgives nothing rather than taking tokens away.
+    return Math.min(opts.capacity, b.tokens + (Math.max(0, nowMs - b.at) / 1000) * opts.refillPerSecond);
   };
   return {
     retryAfter(key, nowMs) {
