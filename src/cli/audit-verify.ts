@@ -65,7 +65,8 @@ function printReport(ctx: Context, dir: string, report: BundleReport): void {
   const out = (s: string) => ctx.out(s);
   out(`bundle ${dir}: ${report.eventCount} events, log ${report.origin ?? '?'}\n`);
   out(`verifier key: ${report.verifierKey ?? '-'} (${report.verifierKeyPinned ? 'pinned' : 'taken from the bundle, NOT pinned'})\n\n`);
-  out(renderTable([...report.checkpoints], [
+  // By tree size, so the table reads as the log grew (file names sort as text: 13 before 4).
+  out(renderTable([...report.checkpoints].sort((a, b) => (a.size ?? -1) - (b.size ?? -1)), [
     { header: 'checkpoint', value: (c) => c.checkpoint },
     { header: 'size', value: (c) => c.size },
     { header: 'status', value: (c) => c.status },

@@ -101,7 +101,7 @@ async function story(
 
   // The repository: a hosted bare repository with a first commit, owned by olivia.
   const repo = await admin<Json>('POST', '/api/v1/resources', { name: 'acme/webshop', kind: 'git_repository', environment: 'staging', sensitivity: 'internal', ownerId: owner.id, description: 'the webshop front end' });
-  await admin('PUT', `/api/v1/resources/${repo.id}/git`, { mode: 'hosted' });
+  await admin('PUT', `/api/v1/git/repositories/${repo.id}`, { mode: 'hosted' });
   await seedRepository(path.join(dataDir, 'repos', 'acme', 'webshop.git'), work);
   say('4. Resource acme/webshop (git, staging), hosted by Palisade, with a first commit.');
 
@@ -129,24 +129,29 @@ async function story(
   // Detection: the clone is an event in the log; the off-hours rule fires and the webhook receives it.
   const alert = await waitFor(async () => {
     const page = await admin<{ items: Json[] }>('GET', '/api/v1/alerts?limit=50');
-    return page.items.find((a) => String(a.ruleId ?? '').includes('off-hours') || String(a.title ?? '').toLowerCase().includes('working hours')) ?? null;
+    return page.items.find((a) => String(a.title).toLowerCase().includes('working hours')) ?? null;
   }, 15_000, 'the off-hours alert');
-  say(`8. Alert: "${alert.title}" (severity ${alert.severity}) for ${String((alert.developer as Json | undefined)?.handle ?? 'dmitri')}, from ${(alert.events as unknown[] | undefined)?.length ?? 1} event(s) at log position(s) ${JSON.stringify((alert.events as { leafIndex?: number }[] | undefined)?.map((e) => e.leafIndex) ?? [])}.`);
+  const detail = await admin<{ events: { eventId: string; leafIndex: number; type: string }[] }>('GET', `/api/v1/alerts/${alert.id}`);
+  const cause = detail.events[0]!;
+  const causes = detail.events.map((e) => `${e.type} at log position ${e.leafIndex}`).join(', ');
+  say(`8. Alert: "${alert.title}" (severity ${alert.severity}, rule ${alert.ruleId}) for ${alert.subject}, from ${causes}.`);
   const delivery = await waitFor(async () => receiver.deliveries.find((d) => d.signatureValid) ?? null, 15_000, 'the signed webhook delivery');
-  say(`9. Webhook delivery received at ${delivery.receivedAt.toISOString()}, signature valid: ${delivery.signatureValid}.`);
+  say(`9. Webhook delivery received at ${delivery.receivedAt.toISOString()}; its HMAC-SHA256 signature checks out with the channel's secret.`);
 
-  // The audit log: export a bundle and verify it offline.
-  const bundle = path.join(work, 'audit-bundle');
+  // The audit log: pin the verifier key, prove the alert's event, export a bundle and verify it offline.
+  const { verifierKey } = await admin<{ verifierKey: string }>('GET', '/api/v1/audit/verifier-key');
   const env = { PALISADE_URL: url, PALISADE_TOKEN: adminToken };
-  await waitFor(async () => {
-    const cp = await admin<{ treeSize?: number }>('GET', '/api/v1/audit/checkpoint');
-    const events = await admin<{ items: Json[] }>('GET', '/api/v1/audit/events?type=git.clone&limit=5');
-    return (cp.treeSize ?? 0) > 0 && events.items.length > 0 ? cp : null;
+  const proof = await waitFor(async () => {
+    const p = await palisade(['audit', 'proof', cause.eventId, '--verifier-key', verifierKey], env);
+    return p.code === 0 ? p : null;
   }, 15_000, 'a checkpoint covering the clone');
+  say(`10. Verifier key ${verifierKey}; palisade audit proof ${cause.eventId}:`);
+  for (const line of proof.stdout.trim().split('\n')) say(`      ${line}`);
+  const bundle = path.join(work, 'audit-bundle');
   const exported = await palisade(['audit', 'export', '--out', bundle], env);
   if (exported.code !== 0) throw new Error(`palisade audit export failed: ${exported.stderr}`);
-  const verified = await palisade(['audit', 'verify', bundle], {});
-  say('10. palisade audit export, then palisade audit verify (offline, no server):');
+  const verified = await palisade(['audit', 'verify', bundle, '--verifier-key', verifierKey], {});
+  say('11. palisade audit export, then palisade audit verify with the pinned key (offline, no server):');
   for (const line of verified.stdout.trim().split('\n')) say(`      ${line}`);
   if (verified.code !== 0) throw new Error(`palisade audit verify exited ${verified.code}: ${verified.stderr}`);
   say('\nDone: contract → vetting → approved, time-bound grant → clone through the gateway → alert → webhook → verified log.');
