@@ -132,7 +132,7 @@ async function story(
     return page.items.find((a) => String(a.title).toLowerCase().includes('working hours')) ?? null;
   }, 15_000, 'the off-hours alert');
   const detail = await admin<{ events: { eventId: string; leafIndex: number; type: string }[] }>('GET', `/api/v1/alerts/${alert.id}`);
-  const cause = detail.events[0]!;
+  const cause = detail.events.find((e) => e.type === 'git.clone') ?? detail.events[0]!;
   const causes = detail.events.map((e) => `${e.type} at log position ${e.leafIndex}`).join(', ');
   say(`8. Alert: "${alert.title}" (severity ${alert.severity}, rule ${alert.ruleId}) for ${alert.subject}, from ${causes}.`);
   const delivery = await waitFor(async () => receiver.deliveries.find((d) => d.signatureValid) ?? null, 15_000, 'the signed webhook delivery');
