@@ -34,6 +34,8 @@ describe('an invalid rule', () => {
     ['incompatible modifiers', GOOD.replace('action: git.clone', 'action|contains|re: x'), 7, /cannot be combined/],
     ['a catastrophic regular expression', GOOD.replace('action: git.clone', () => "action|re: '^(a+)+$'"), 7, /regular expression '\^\(a\+\)\+\$' refused: a nested quantifier/],
     ['an invalid regular expression', GOOD.replace('action: git.clone', "action|re: '(a'"), 7, /refused: Invalid regular expression/],
+    ['a placeholder modifier', GOOD.replace('action: git.clone', "user|expand: '%admins%'"), 7, /'expand' needs placeholder values/],
+    ['a Sigma filter rule', 'title: f\nlogsource: {product: palisade}\nfilter:\n  rules: [x]\n', 3, /filter rules .* are not supported/],
     ['a missing condition', GOOD.replace('  condition: sel\n', ''), 5, /'detection' needs a 'condition'/],
     ['a missing detection', GOOD.slice(0, GOOD.indexOf('detection:')), 1, /needs 'detection' \(or 'correlation'\)/],
     ['a missing title', GOOD.replace('title: ok\n', ''), 1, /needs a 'title'/],

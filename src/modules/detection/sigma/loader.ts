@@ -66,7 +66,7 @@ export function loadSigmaRules(sources: SigmaSource[]): LoadResult {
       const index = i + 1;
       const startLine = lineOf(yaml, lines, []);
       if (yaml.errors.length > 0) {
-        for (const err of yaml.errors) errors.push({ file: source.path, line: err.linePos?.[0]?.line ?? startLine, message: `YAML: ${err.message.split('\n')[0]}` });
+        for (const err of yaml.errors) errors.push({ file: source.path, line: err.linePos?.[0]?.line ?? startLine, message: `YAML: ${err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}` });
         return;
       }
       let js: unknown;

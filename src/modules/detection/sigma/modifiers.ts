@@ -18,6 +18,14 @@ const RE_FLAGS = new Set(['i', 'm', 's']);
 /** Every modifier this engine knows; anything else is refused by name. */
 export const SUPPORTED_MODIFIERS = ['contains', 'startswith', 'endswith', 'all', 'cased', 'windash', 'base64', 'base64offset', 're', 'i', 'm', 's', 'cidr', 'exists', 'gt', 'gte', 'lt', 'lte', 'fieldref'] as const;
 const KNOWN = new Set<string>(SUPPORTED_MODIFIERS);
+/** Sigma modifiers this engine deliberately does not run, with the reason given to the rule author. */
+const UNSUPPORTED: Record<string, string> = {
+  expand: "'expand' needs placeholder values, which Palisade does not define",
+  wide: "'wide' (UTF-16 before base64) is not supported",
+  utf16: "'utf16' is not supported",
+  utf16le: "'utf16le' is not supported",
+  utf16be: "'utf16be' is not supported",
+};
 
 type ValueTest = (v: unknown) => boolean;
 
@@ -70,7 +78,10 @@ function anyItem(test: ValueTest): ValueTest {
  */
 export function compileFieldCondition(fc: FieldCondition): FieldTest {
   const mods = fc.modifiers;
-  for (const m of mods) if (!KNOWN.has(m)) throw new ModifierError(`unknown modifier '${m}'`);
+  for (const m of mods) {
+    if (UNSUPPORTED[m]) throw new ModifierError(UNSUPPORTED[m]);
+    if (!KNOWN.has(m)) throw new ModifierError(`unknown modifier '${m}'`);
+  }
   const dup = mods.find((m, i) => mods.indexOf(m) !== i);
   if (dup) throw new ModifierError(`modifier '${dup}' is given twice`);
   const has = (m: string) => mods.includes(m);

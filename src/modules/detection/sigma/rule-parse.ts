@@ -83,6 +83,7 @@ export function parseRule(doc: Doc, ctx: ParseContext): SigmaRule {
     if (doc.detection !== undefined) throw new RuleError("a rule has either 'detection' or 'correlation', not both", ['correlation']);
     return { ...common, kind: 'correlation', correlation: parseCorrelation(doc) };
   }
+  if (doc.detection === undefined && doc.filter !== undefined) throw new RuleError('Sigma filter rules (a top-level `filter`) are not supported', ['filter']);
   if (doc.detection === undefined) throw new RuleError("a rule needs 'detection' (or 'correlation')", []);
   const logsource = parseLogsource(doc.logsource);
   const { selections, condition, conditionText } = parseDetection(doc.detection);
