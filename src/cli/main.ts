@@ -30,6 +30,8 @@ Usage: palisade <command> [options]
                         channels, channel-add, channel-show, channel-remove
   push-rules            git push rules: show, set (protected refs, contribution pattern); push-scan
                         allow list: allowed, allow, unallow
+  repo                  git repositories behind the git gateway: show, host, upstream (sealed
+                        credential), token (git-only, expires with the grant)
 
 Client commands talk to a running server: set PALISADE_URL and PALISADE_TOKEN.
 Each takes --json for scripts and --help for its options. Exit codes: 0 ok, 1 error from the
@@ -69,6 +71,8 @@ const COMMANDS: Record<string, Command> = {
   alert: async (argv, io) => (await import('./alerts.ts')).runAlertCommand(argv, io),
   alerts: async (argv, io) => (await import('./alerts.ts')).runAlertCommand(argv, io),
   'push-rules': async (argv, io) => (await import('./push-rules.ts')).runPushRulesCommand(argv, io),
+  repo: async (argv, io) => (await import('./repos.ts')).runRepoCommand(argv, io),
+  repos: async (argv, io) => (await import('./repos.ts')).runRepoCommand(argv, io),
   policy: async (argv, io) => (await import('./policy.ts')).runPolicyCommand(argv, io),
   policies: async (argv, io) => (await import('./policy.ts')).runPolicyCommand(argv, io),
   authorize: async (argv, io) => (await import('./policy.ts')).runAuthorizeCommand(argv, io),
