@@ -49,4 +49,23 @@ describe('scanBundle', () => {
     expect(fast.indexAnomaly).toBe(true);
     expect(fast.eventRoots.get(3)).toEqual(scan.eventRoots.get(3));
   });
+
+  it('gives the same answers with the lines hashed on worker threads', async () => {
+    // Tricky index fields, a line whose index is wrong, a recorded hash that differs, no final newline.
+    const lines = entries.map((e) => encodeEntryText(e));
+    lines[5] = encodeEntryText({ ...entries[5]!, index: 77 });
+    writeFileSync(join(dir, BUNDLE_FILES.events), lines.join('\n'));
+    const recorded = Buffer.concat(lines.map((l) => Buffer.from(hashLeaf(new TextEncoder().encode(l)))));
+    recorded.writeUInt8(recorded.readUInt8(3 * 32) ^ 1, 3 * 32);
+    writeFileSync(join(dir, BUNDLE_FILES.leafHashes), recorded);
+    const serial = await scanBundle(dir, [0, 2, 4, 9], { parallel: false });
+    const parallel = await scanBundle(dir, [0, 2, 4, 9], { parallel: true });
+    expect(serial).toMatchObject({ eventCount: 9, indexAnomaly: true, hashAnomaly: true, missingFinalNewline: true });
+    expect(parallel).toEqual(serial);
+    writeFileSync(join(dir, BUNDLE_FILES.events), entries.map((e) => `${encodeEntryText(e)}\n`).join(''));
+    rmSync(join(dir, BUNDLE_FILES.leafHashes));
+    const clean = await scanBundle(dir, [9], { parallel: true });
+    expect(clean).toMatchObject({ eventCount: 9, indexAnomaly: false, hashAnomaly: false });
+    expect(clean.eventRoots.get(9)).toEqual(tree.root(9));
+  });
 });

@@ -1,9 +1,11 @@
 /** @module audit/tlog/bundle-scan — one streaming pass over events.jsonl and leaf-hashes.bin: leaf hashes, roots at checkpoint sizes, syntax problems. */
-import { closeSync, existsSync, openSync, readSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { BUNDLE_FILES } from './bundle.ts';
 import { CompactRange } from './compact-range.ts';
 import { canonicalEntryIndex } from './entry.ts';
+import { createLeafHashPool, type HashedLines, type LeafHashPool } from './leaf-hash-pool.ts';
 import { HASH_SIZE, hashesEqual, hashLeaf } from './merkle-hash.ts';
 
 /** What one pass found. Roots are RFC 9162 §2.1.1 MTHs of the first `size` leaves. */
@@ -39,7 +41,18 @@ export interface ScanOptions {
    */
   readonly strict?: boolean;
   readonly visit?: LineVisitor;
+  /**
+   * Hash the lines on worker threads (leaf-hash-pool.ts) while this thread builds the tree: about
+   * twice as fast on two cores. Default: for an events file of 16 MiB or more on a machine with
+   * more than one core, when neither `strict` nor `visit` is asked for (those stay on one thread).
+   */
+  readonly parallel?: boolean;
 }
+
+/** Below this size a bundle verifies in well under a second: starting workers would not pay. */
+const PARALLEL_FROM_BYTES = 16 << 20;
+/** Blocks handed to the workers ahead of the one being folded into the tree. */
+const BLOCKS_IN_FLIGHT = 4;
 
 const INDEX_TOKEN = Buffer.from(',"index":');
 
@@ -154,14 +167,25 @@ export async function scanBundle(dir: string, sizes: readonly number[], options:
   };
   let forkBase: CompactRange | undefined;
 
-  const onLine = (buf: Buffer, start: number, end: number): void => {
-    const bytes = buf.subarray(start, end);
-    const leaf = hashLeaf(bytes);
+  /** One line's leaf hash and claimed index, in line order: the tree, the recorded hashes, the checks. */
+  const onLeaf = (leaf: Uint8Array, claimed: number | undefined): void => {
     const r = recorded?.next();
     const same = r !== undefined && hashesEqual(r, leaf);
     if (r !== undefined && !same && recordedRange === undefined) forkBase = eventRange.clone();
     eventRange.append(leaf);
     if (wanted.has(eventRange.size)) eventRoots.set(eventRange.size, eventRange.root());
+    if (claimed !== line) indexAnomaly = true;
+    if (r !== undefined) {
+      if (!same) hashAnomaly = true;
+      appendRecorded(r, same);
+    }
+    visit?.(line, claimed, leaf);
+    line++;
+  };
+
+  const onLine = (buf: Buffer, start: number, end: number): void => {
+    const bytes = buf.subarray(start, end);
+    const leaf = hashLeaf(bytes);
     let claimed: number | undefined;
     if (!strict) {
       claimed = peekIndex(buf, start, end);
@@ -174,18 +198,28 @@ export async function scanBundle(dir: string, sizes: readonly number[], options:
       malformedCount++;
       if (malformed.length < MAX_LISTED) malformed.push({ line, message: err instanceof TypeError ? 'invalid UTF-8' : (err as Error).message });
     }
-    if (claimed !== line) indexAnomaly = true;
-    if (r !== undefined) {
-      if (!same) hashAnomaly = true;
-      appendRecorded(r, same);
+    onLeaf(leaf, claimed);
+  };
+
+  // Worker threads hash blocks of whole lines ahead; this thread folds their results in order.
+  const onBlock = (block: HashedLines): void => {
+    for (let i = 0; i < block.claimed.length; i++) {
+      const c = block.claimed[i] as number;
+      onLeaf(block.leaves.subarray(i * HASH_SIZE, (i + 1) * HASH_SIZE), c < 0 ? undefined : c);
     }
-    visit?.(line, claimed, leaf);
-    line++;
+  };
+  let pool: LeafHashPool | undefined;
+  const inFlight: Promise<HashedLines>[] = [];
+  const drain = async (keep: number): Promise<void> => {
+    while (inFlight.length > keep) onBlock(await (inFlight.shift() as Promise<HashedLines>));
   };
 
   const fd = openSync(join(dir, BUNDLE_FILES.events), 'r');
   let missingFinalNewline = false;
   try {
+    const parallel = options.parallel ?? (!strict && visit === undefined && availableParallelism() > 1 && fstatSync(fd).size >= PARALLEL_FROM_BYTES);
+    if (parallel && (strict || visit !== undefined)) throw new Error('scanBundle: parallel hashing reads only the index (no strict, no visit)');
+    if (parallel) pool = createLeafHashPool(Math.min(4, availableParallelism()));
     let buf = Buffer.alloc(CHUNK);
     let len = 0;
     for (;;) {
@@ -198,14 +232,30 @@ export async function scanBundle(dir: string, sizes: readonly number[], options:
       if (n === 0) break;
       len += n;
       let start = 0;
-      for (let nl = buf.indexOf(0x0a, start); nl !== -1 && nl < len; nl = buf.indexOf(0x0a, start)) {
-        onLine(buf, start, nl);
-        start = nl + 1;
+      if (pool !== undefined) {
+        const ends: number[] = [];
+        for (let nl = buf.indexOf(0x0a, start); nl !== -1 && nl < len; nl = buf.indexOf(0x0a, start)) {
+          ends.push(nl);
+          start = nl + 1;
+        }
+        if (ends.length > 0) {
+          // A copy the worker owns (the read buffer is reused at once).
+          const bytes = new Uint8Array(start);
+          bytes.set(buf.subarray(0, start));
+          inFlight.push(pool.hash(bytes, Int32Array.from(ends)));
+          await drain(BLOCKS_IN_FLIGHT - 1);
+        }
+      } else {
+        for (let nl = buf.indexOf(0x0a, start); nl !== -1 && nl < len; nl = buf.indexOf(0x0a, start)) {
+          onLine(buf, start, nl);
+          start = nl + 1;
+        }
       }
       buf.copy(buf, 0, start, len);
       len -= start;
       await new Promise<void>((resolve) => setImmediate(resolve)); // stay responsive between chunks
     }
+    await drain(0);
     if (len > 0) {
       missingFinalNewline = true;
       onLine(buf, 0, len);
@@ -218,6 +268,7 @@ export async function scanBundle(dir: string, sizes: readonly number[], options:
   } finally {
     closeSync(fd);
     recorded?.close();
+    await pool?.close();
   }
   return {
     eventCount: line,

@@ -28,6 +28,8 @@ export interface VerifyBundleOptions {
    * When anything fails, the diagnosis decodes every event anyway.
    */
   readonly strict?: boolean;
+  /** Hash on worker threads (default: for large bundles, see bundle-scan.ts); `false` keeps one thread. */
+  readonly parallel?: boolean;
 }
 
 interface ValidCheckpoint {
@@ -110,7 +112,10 @@ export async function verifyBundle(dir: string, options: VerifyBundleOptions = {
     problems.add({ kind: 'malformed-bundle', file: BUNDLE_FILES.events, message: `${BUNDLE_FILES.events} is missing` });
     return finish();
   }
-  const scan = await scanBundle(dir, valid.map((c) => c.size), { strict: options.strict === true });
+  const scan = await scanBundle(dir, valid.map((c) => c.size), {
+    strict: options.strict === true,
+    ...(options.parallel === undefined || options.strict ? {} : { parallel: options.parallel }),
+  });
   if (scan.missingFinalNewline) warnings.push(`${BUNDLE_FILES.events} does not end in a newline`);
 
   const matches = (roots: ReadonlyMap<number, Uint8Array>, c: ValidCheckpoint): boolean => {
