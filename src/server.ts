@@ -101,6 +101,8 @@ export async function startServer(cfg: ServerConfig, out: NodeJS.WritableStream)
       services,
       close: async () => {
         await running.close();
+        // Events of git requests that finished as the server stopped are written before the database closes.
+        await services.gitGateway.settled();
         await sweeper.stop();
         await reviewSweeper.stop();
         await sequencer.stop();

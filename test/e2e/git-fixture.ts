@@ -134,6 +134,7 @@ export async function createGitFixture(): Promise<GitFixture> {
       return rows.map((r) => ({ ...r, details: typeof r.details === 'string' ? JSON.parse(r.details) : r.details }));
     },
     async close() {
+      await t.services.gitGateway.settled();
       await t.close();
       await rm(work, { recursive: true, force: true });
     },

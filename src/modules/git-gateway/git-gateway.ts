@@ -189,6 +189,9 @@ export function createGitGateway(deps: {
       const query = path.endpoint === 'info/refs' ? `service=${path.service}` : '';
       state.type = path.endpoint === 'git-receive-pack' ? 'git.push' : path.endpoint === 'info/refs' ? 'git.ls-refs' : 'git.upload-pack';
       state.details = { repository: path.name, service: path.service, endpoint: path.endpoint, protocol: header(req.headers, 'git-protocol')?.includes('version=2') ? 'v2' : 'v0' };
+      // The repository is looked up alongside authentication (both are needed, and the answer does not depend on the order).
+      const resolving = repositories.resolve(path.name);
+      resolving.catch(() => undefined);
       const authn = await auth.authenticate(header(req.headers, 'authorization') ?? undefined, origin, clock.now().getTime());
       if (!authn.ok) {
         // No credentials is git's first probe; wrong ones were recorded as auth.failed by the authenticator.
@@ -200,7 +203,7 @@ export function createGitGateway(deps: {
         return;
       }
       actor = { ...authn.actor, ip: req.ip, userAgent, requestId: req.requestId };
-      target = await repositories.resolve(path.name);
+      target = await resolving;
       if (target === null) {
         refuse(404, 'denied', 'no such repository', 'repository not found');
       } else {

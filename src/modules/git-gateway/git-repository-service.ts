@@ -9,10 +9,10 @@ import { dirname } from 'node:path';
 import { promisify } from 'node:util';
 import type { Clock } from '../../core/clock.ts';
 import { openEnvelope, sealEnvelope } from '../../core/envelope.ts';
-import { ConflictError, NotFoundError, ServiceUnavailableError } from '../../core/errors.ts';
+import { ConflictError, ServiceUnavailableError } from '../../core/errors.ts';
 import type { Database } from '../../db/database.ts';
 import type { AuditService } from '../audit/audit-service.ts';
-import { systemActor, type AnyActor } from '../auth/actor.ts';
+import type { AnyActor } from '../auth/actor.ts';
 import { assertPermitted } from '../auth/permissions.ts';
 import type { ResourceService } from '../resources/resource-service.ts';
 import type { Resource } from '../resources/resource-types.ts';
@@ -25,8 +25,8 @@ const CREDENTIAL_PURPOSE = 'palisade:git-upstream-credential';
 
 /** What the gateway serves for a name: a folder for `git http-backend`, or an upstream to relay to. */
 export type GitTarget =
-  | { mode: 'hosted'; resource: Resource; repoDir: string }
-  | { mode: 'upstream'; resource: Resource; url: string; authorization: string };
+  | { mode: 'hosted'; resource: { id: string; name: string }; repoDir: string }
+  | { mode: 'upstream'; resource: { id: string; name: string }; url: string; authorization: string };
 
 export interface GitRepositoryService {
   /** Serve the resource as a hosted repository (creating an empty bare one if needed) or through an upstream. */
@@ -126,16 +126,11 @@ export function createGitRepositoryService(deps: {
     },
 
     async resolve(name) {
-      let resource: Resource;
-      try {
-        resource = await resources.get(systemActor, name);
-      } catch (err) {
-        if (err instanceof NotFoundError) return null;
-        throw err;
-      }
-      // Looked up by name only: a UUID-shaped "name" must not reach a resource by id.
-      if (resource.name !== name || resource.kind !== 'git_repository' || resource.status !== 'active') return null;
-      const row = await store.findGitRepository(db, resource.id);
+      // By exact name only: a UUID-shaped "name" must not reach a resource by id.
+      const found = await store.findServedRepository(db, name);
+      if (found === null || found.kind !== 'git_repository' || found.status !== 'active') return null;
+      const resource = { id: found.id, name: found.name };
+      const row = found.row;
       if (row?.mode === 'upstream' && row.upstreamUrl && row.upstreamSecret) {
         const secret = Buffer.from(openEnvelope(masterKey, row.upstreamSecret, CREDENTIAL_PURPOSE)).toString('utf8');
         const authorization = 'Basic ' + Buffer.from(`${row.upstreamUsername ?? ''}:${secret}`, 'utf8').toString('base64');

@@ -38,3 +38,14 @@ export async function upsertGitRepository(q: Queryable, row: GitRepositoryRow, b
     [row.resourceId, row.mode, row.upstreamUrl, row.upstreamUsername, row.upstreamSecret === null ? null : Buffer.from(row.upstreamSecret), row.createdAt, row.updatedAt, by],
   );
 }
+
+/** A repository resource by exact name with its serving row (if any), in one query: the gateway's hot path. */
+export async function findServedRepository(q: Queryable, name: string): Promise<{ id: string; name: string; kind: string; status: string; row: GitRepositoryRow | null } | null> {
+  const [r] = await q.query<Raw>(
+    `SELECT r.id, r.name, r.kind, r.status, g.resource_id, g.mode, g.upstream_url, g.upstream_username, g.upstream_secret, g.created_at, g.updated_at
+     FROM resources r LEFT JOIN git_repositories g ON g.resource_id = r.id WHERE r.name = $1`,
+    [name],
+  );
+  if (!r) return null;
+  return { id: r.id as string, name: r.name as string, kind: r.kind as string, status: r.status as string, row: r.resource_id === null ? null : toRow(r) };
+}
