@@ -1,4 +1,5 @@
 /** @module detection/sigma/regex-safety.test — catastrophic patterns are refused, ordinary ones accepted. */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { UnsafeRegexError, assertSafeRegex } from './regex-safety.ts';
 
@@ -17,6 +18,8 @@ describe('the ReDoS check', () => {
     ['(\\w|\\d)+$', 'same character'],
     ['(?:[a-z]|x)+!', 'same character'],
     ['(a|)+b', 'empty branch'],
+    ['(\\p{2,})+$', 'nested quantifier'], // without the u flag this is (p{2,})+
+    ['(\\u{1,3})+$', 'nested quantifier'],
     ['(a)\\1', 'backreferences'],
     ['(?<q>[\'"]).*\\k<q>', 'backreferences'],
   ])('refuses %s (%s)', (pattern, reason) => {
@@ -53,5 +56,37 @@ describe('the ReDoS check', () => {
 
   it('reports a syntax error as such', () => {
     expect(() => assertSafeRegex('(a', '')).toThrow(SyntaxError);
+  });
+
+  it('never accepts a pattern that takes long on inputs built to make it backtrack (random patterns)', () => {
+    const atom = fc.constantFrom('a', 'b', '.', '[ab]', '\\w', 'a?');
+    const quant = fc.constantFrom('', '', '*', '+', '?', '{1,3}', '{2}');
+    const pattern: fc.Arbitrary<string> = fc.letrec<{ re: string }>((tie) => ({
+      re: fc.oneof(
+        { depthSize: 'small', withCrossShrink: true },
+        atom,
+        fc.tuple(tie('re'), tie('re')).map(([x, y]) => x + y),
+        fc.tuple(tie('re'), tie('re')).map(([x, y]) => `(?:${x}|${y})`),
+        fc.tuple(tie('re'), quant).map(([x, q]) => `(?:${x})${q}`),
+      ),
+    })).re;
+    const inputs = ['a'.repeat(28), 'ab'.repeat(14), 'aab'.repeat(10)].flatMap((s) => [`${s}!`, `${s}`]);
+    let accepted = 0;
+    fc.assert(
+      fc.property(pattern, (p) => {
+        try {
+          assertSafeRegex(`^${p}$`, '');
+        } catch {
+          return; // refused: nothing to check
+        }
+        accepted++;
+        const re = new RegExp(`^${p}$`);
+        const start = performance.now();
+        for (const input of inputs) re.test(input);
+        expect(performance.now() - start, p).toBeLessThan(250);
+      }),
+      { numRuns: 400, seed: 42 },
+    );
+    expect(accepted).toBeGreaterThan(50);
   });
 });

@@ -198,10 +198,6 @@ class Parser {
       case 'f': return one(12);
       case '0': return one(0);
       case 'b': return inClass ? one(8) : ANY;
-      case 'p':
-      case 'P':
-        if (this.src[this.i] === '{') this.i = Math.max(this.i, this.src.indexOf('}', this.i) + 1);
-        return ANY;
       case 'c': {
         const c = this.src.charCodeAt(this.i);
         this.i++;
@@ -214,11 +210,11 @@ class Parser {
         return one(parseInt(m[0], 16));
       }
       case 'u': {
-        const m = /^([0-9a-fA-F]{4}|\{[0-9a-fA-F]+\})/.exec(this.src.slice(this.i));
+        // Without the u flag (we never set it) `\u{…}` and `\p{…}` are plain letters followed by a quantifier.
+        const m = /^[0-9a-fA-F]{4}/.exec(this.src.slice(this.i));
         if (!m) return one(117);
-        this.i += m[0].length;
-        const code = parseInt(m[0].replace(/[{}]/g, ''), 16);
-        return code > 0xffff ? ANY : one(code);
+        this.i += 4;
+        return one(parseInt(m[0], 16));
       }
       default:
         return one(ch.charCodeAt(0));
