@@ -80,4 +80,37 @@ describe('the git gateway, hosted repository', () => {
     ]));
     expect(push.details.bytesIn).toBeGreaterThan(100);
   });
+
+  it('refuses a force-push and a deletion of the protected main, and a push that adds a secret, per ref in git\'s output', async () => {
+    const clone = join(f.work, 'v2');
+    await f.git(['checkout', '-q', 'main'], clone);
+    await f.git(['pull', '-q', 'origin', 'main'], clone);
+    await f.git(['reset', '-q', '--hard', 'HEAD~1'], clone);
+    await writeFile(join(clone, 'rewrite.txt'), 'history rewritten\n');
+    await f.git(['add', '.'], clone);
+    await f.git(['commit', '-q', '-m', 'rewrite'], clone);
+    const before = (await f.git(['rev-parse', 'refs/heads/main'], f.repoDir)).stdout.trim();
+    const force = await f.git(['push', '--force', 'origin', 'main'], clone);
+    expect(force.code).not.toBe(0);
+    expect(force.stderr).toMatch(/\[remote rejected\] main -> main|! \[remote rejected\]/);
+    const del = await f.git(['push', 'origin', ':main'], clone);
+    expect(del.code).not.toBe(0);
+    expect(del.stderr).toMatch(/remote rejected/);
+    expect((await f.git(['rev-parse', 'refs/heads/main'], f.repoDir)).stdout.trim()).toBe(before);
+
+    await f.git(['checkout', '-q', '-b', 'feature/config', 'origin/main'], clone);
+    const key = 'AKIA' + 'QWERTYUIOPASDFGH';
+    await writeFile(join(clone, 'config.env'), `AWS_ACCESS_KEY_ID=${key}\nAWS_SECRET_ACCESS_KEY=${'wJalrXUtnFEMI/K7MDENG/bPxRfiCY' + 'EXAMPLEKEY'}\n`);
+    await f.git(['add', '.'], clone);
+    await f.git(['commit', '-q', '-m', 'config'], clone);
+    const secret = await f.git(['push', 'origin', 'feature/config'], clone);
+    expect(secret.code).not.toBe(0);
+    expect(secret.stderr).toMatch(/remote: .*config\.env/);
+    expect(secret.stderr).not.toContain(key);
+    expect((await f.git(['rev-parse', '--verify', '-q', 'refs/heads/feature/config'], f.repoDir)).code).not.toBe(0);
+    const denied = (await f.events('git.push')).filter((e) => e.outcome === 'denied');
+    expect(denied.length).toBeGreaterThanOrEqual(3);
+    expect(JSON.stringify(denied)).not.toContain(key);
+    expect(denied.at(-1)!.details.reason).toMatch(/feature\/config/);
+  });
 });

@@ -1,0 +1,42 @@
+/** @module git-gateway/git-events.test — an event that cannot be written now is retried, then spooled, never dropped. */
+import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Database } from '../../db/database.ts';
+import type { AuditService } from '../audit/audit-service.ts';
+import { createGitEventRecorder } from './git-events.ts';
+
+/** A database that fails while `down` is true, and an audit service that remembers what it wrote. */
+function fakes() {
+  const written: string[] = [];
+  const state = { down: false };
+  const db = { transaction: async (fn: (tx: unknown) => Promise<unknown>) => {
+    if (state.down) throw new Error('connection refused');
+    return fn({});
+  } } as unknown as Database;
+  const audit = {
+    record: async (_tx: unknown, _a: unknown, e: { type: string }) => void written.push(e.type),
+    recordMany: async (_tx: unknown, items: { event: { type: string } }[]) => void written.push(...items.map((i) => i.event.type)),
+  } as unknown as AuditService;
+  return { db, audit, written, state };
+}
+
+describe('createGitEventRecorder', () => {
+  it('spools an event the database refuses after retries, and writes it with the next event that gets through', async () => {
+    const { db, audit, written, state } = fakes();
+    const spoolFile = join(mkdtempSync(join(tmpdir(), 'palisade-spool-')), 'sub', 'events.jsonl');
+    const errors: string[] = [];
+    const events = createGitEventRecorder({ db, audit, spoolFile, onError: (_e, what) => errors.push(what) });
+    state.down = true;
+    await events.record({ ip: '10.0.0.1', userAgent: null, requestId: 'r1' }, { type: 'git.clone', outcome: 'success', details: { repository: 'app' } });
+    expect(written).toEqual([]);
+    expect(readFileSync(spoolFile, 'utf8')).toContain('"git.clone"');
+    expect(errors).toEqual(['git event could not be recorded; spooled']);
+    state.down = false;
+    await events.record({ ip: '10.0.0.1', userAgent: null, requestId: 'r2' }, { type: 'git.fetch', outcome: 'success', details: {} });
+    await events.settled();
+    expect(written).toEqual(['git.fetch', 'git.clone']);
+    expect(existsSync(spoolFile)).toBe(false);
+  }, 10_000);
+});
