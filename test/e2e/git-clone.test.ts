@@ -2,6 +2,7 @@
  * The git gateway with the real `git` client: clones (protocol v2 and v0, shallow, partial), fetches and pushes
  * through Palisade to a hosted repository, each one a single audit event naming the developer and the bytes.
  */
+import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -79,6 +80,21 @@ describe('the git gateway, hosted repository', () => {
       expect.objectContaining({ ref: 'refs/tags/v0.1', kind: 'create' }),
     ]));
     expect(push.details.bytesIn).toBeGreaterThan(100);
+  });
+
+  it('pushes a branch larger than git\'s post buffer (probe request, then a chunked body): one git.push event', async () => {
+    const clone = join(f.work, 'v2');
+    await f.git(['checkout', '-q', '-b', 'feature/big', 'origin/main'], clone);
+    await writeFile(join(clone, 'big.bin'), randomBytes(3 * 1024 * 1024));
+    await f.git(['add', '.'], clone);
+    await f.git(['commit', '-q', '-m', 'big'], clone);
+    const before = (await f.events('git.push')).length;
+    const r = await f.git(['push', '-q', 'origin', 'feature/big'], clone);
+    expect(r.code, r.stderr).toBe(0);
+    const pushes = await f.events('git.push');
+    expect(pushes.length - before).toBe(1);
+    expect(pushes.at(-1)!.details.bytesIn).toBeGreaterThan(3 * 1024 * 1024);
+    expect((await f.git(['rev-parse', 'refs/heads/feature/big'], f.repoDir)).stdout.trim()).toBe((await f.git(['rev-parse', 'HEAD'], clone)).stdout.trim());
   });
 
   it('refuses a force-push and a deletion of the protected main, and a push that adds a secret, per ref in git\'s output', async () => {

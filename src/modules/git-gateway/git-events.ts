@@ -2,7 +2,7 @@
  * @module git-gateway/git-events — writes the one audit event of each gateway request once its response has
  * finished. The git exchange is not a database transaction, so the event cannot share one: a failed write is
  * retried, and if the database stays unreachable the event is appended to a spool file in the data folder and
- * written with the next event that gets through (or at the next start). Only a crash of the process between
+ * written with the next event that gets through. Only a crash of the process between
  * the end of a response and the write can lose an event; the window is one database round trip.
  */
 import { appendFile, mkdir, readFile, rename, rm } from 'node:fs/promises';
