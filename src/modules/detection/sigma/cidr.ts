@@ -4,9 +4,18 @@ import { isIPv4, isIPv6 } from 'node:net';
 /** An address as 32-bit words: one for IPv4, four for IPv6. */
 type Words = number[];
 
+/** A dotted quad already known to be valid IPv4, read digit by digit (no split: this runs per event). */
 function v4Words(ip: string): Words {
-  const [a, b, c, d] = ip.split('.').map(Number) as [number, number, number, number];
-  return [((a << 24) | (b << 16) | (c << 8) | d) >>> 0];
+  let word = 0;
+  let octet = 0;
+  for (let i = 0; i < ip.length; i++) {
+    const c = ip.charCodeAt(i);
+    if (c === 46) {
+      word = (word << 8) | octet;
+      octet = 0;
+    } else octet = octet * 10 + (c - 48);
+  }
+  return [((word << 8) | octet) >>> 0];
 }
 
 function v6Words(ip: string): Words {

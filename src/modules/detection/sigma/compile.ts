@@ -82,6 +82,11 @@ function applies(rule: Logsource, product: string, service: string, category: st
   return (rule.product === undefined || rule.product === product) && (rule.service === undefined || rule.service === service) && (rule.category === undefined || rule.category === category);
 }
 
+export interface CompileOptions {
+  /** Index rules by a necessary field value (default true); false evaluates every rule of the log source (benchmarks). */
+  index?: boolean;
+}
+
 /** Most distinct event log sources whose rule lists are remembered. */
 const LOGSOURCE_CACHE = 1024;
 
@@ -92,7 +97,7 @@ const LOGSOURCE_CACHE = 1024;
  * const engine = compileRuleSet(loadSigmaRules(sources).rules);
  * const matches = engine.evaluate({ id: 'e1', time: new Date(), logsource: { product: 'github', service: 'audit' }, fields: { action: 'repo.destroy' } });
  */
-export function compileRuleSet(rules: SigmaRule[]): CompiledRuleSet {
+export function compileRuleSet(rules: SigmaRule[], options: CompileOptions = {}): CompiledRuleSet {
   const detections: CompiledDetection[] = [];
   const byHandle = new Map<string, CompiledDetection>();
   for (const rule of rules) {
@@ -118,7 +123,7 @@ export function compileRuleSet(rules: SigmaRule[]): CompiledRuleSet {
   }
   for (const [d, generate] of referencedBy) d.emit = generate;
 
-  const keys = chooseIndexKeys(detections.map((d) => necessaryConditions(d.rule)));
+  const keys = options.index === false ? detections.map(() => null) : chooseIndexKeys(detections.map((d) => necessaryConditions(d.rule)));
   const bySource = new Map<string, Candidates>();
   const candidates = (ls: Logsource): Candidates => {
     const key = `${ls.product ?? ''}\u0000${ls.service ?? ''}\u0000${ls.category ?? ''}`;

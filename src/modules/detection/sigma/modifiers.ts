@@ -3,7 +3,7 @@ import { cidrContains, parseCidr, parseIp } from './cidr.ts';
 import { type EventView, type FieldRef, fieldRef } from './event-view.ts';
 import { REGEX_INPUT_CAP, assertSafeRegex } from './regex-safety.ts';
 import type { FieldCondition } from './types.ts';
-import { compileWildcard, escapeWildcards } from './wildcard.ts';
+import { compileWildcard, escapeWildcards, parseWildcards } from './wildcard.ts';
 
 /** A compiled entry: true when the event satisfies it. */
 export type FieldTest = (view: EventView) => boolean;
@@ -177,6 +177,16 @@ export function compileFieldCondition(fc: FieldCondition): FieldTest {
   }
 
   const cased = has('cased');
+  const set = literalSet(values, mods, cased);
+  if (set) {
+    // Plain values without wildcards: one hash lookup instead of one comparison per value.
+    return (view) => {
+      const v = view.value(ref);
+      if (typeof v === 'string') return set.has(cased ? v : view.lower(ref, v));
+      if (typeof v === 'number' || typeof v === 'boolean') return set.has(String(v));
+      return Array.isArray(v) && v.some((x) => (typeof x === 'string' ? set.has(cased ? x : x.toLowerCase()) : (typeof x === 'number' || typeof x === 'boolean') && set.has(String(x))));
+    };
+  }
   const tests = values.map((x) => {
     const alternatives = patternsFor(scalarText(x, 'string'), mods).map((p) => compileWildcard(p, !cased));
     const one = alternatives.length === 1 ? alternatives[0]! : (s: string) => alternatives.some((a) => a(s));
@@ -196,6 +206,19 @@ export function compileFieldCondition(fc: FieldCondition): FieldTest {
     const s = textOf(v);
     return s !== null && matchString(s);
   };
+}
+
+/** The values as a set of exact strings, when they are plain (no modifier but `cased`, no wildcard) and more than one. */
+function literalSet(values: unknown[], mods: string[], cased: boolean): Set<string> | null {
+  if (values.length < 2 || mods.some((m) => m !== 'cased')) return null;
+  const out = new Set<string>();
+  for (const x of values) {
+    if (typeof x !== 'string' && typeof x !== 'number' && typeof x !== 'boolean') return null;
+    const parts = parseWildcards(cased ? String(x) : String(x).toLowerCase());
+    if (!parts.every((p) => typeof p === 'string')) return null;
+    out.add((parts as string[]).join(''));
+  }
+  return out;
 }
 
 function fieldTest(ref: FieldRef, test: ValueTest): FieldTest {
