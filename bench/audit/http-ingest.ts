@@ -7,6 +7,9 @@
  * has that route); ROUTE=vendors (the default, and the fallback) creates one vendor per request,
  * one `vendor.created` event each. CONCURRENCY requests in flight, RATE requests per second at most.
  * PGlite by default; `scripts/with-postgres.sh npx tsx bench/audit/http-ingest.ts` for PostgreSQL.
+ *
+ * Usage: ROUTE=ingest DURATION=20 scripts/with-postgres.sh npx tsx bench/audit/http-ingest.ts
+ *        (CONCURRENCY=16, BATCH=100, RATE=unlimited requests/s; without with-postgres.sh: PGlite)
  */
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -86,14 +89,17 @@ const serverCpuSeconds = (ticks() - ticks0) / 100;
 const databaseCpuSeconds = dbCpu?.seconds() ?? 0;
 const load1 = loadavg()[0]!;
 
-// Wait until the log stops growing (the sequencer has caught up), then read every entry once to
-// learn each acknowledged event's leaf index.
-for (let stable = 0, last = -1; stable < 4;) {
+// Wait until a checkpoint covers at least as many events as were acknowledged and the log stops
+// growing (the sequencer has caught up; at most 3 minutes), then read every entry once to learn each
+// acknowledged event's leaf index.
+const drainStart = performance.now();
+for (let stable = 0, last = -1; stable < 4 && performance.now() - drainStart < 180_000;) {
   await new Promise((r) => setTimeout(r, 300));
   const size = checkpoints.at(-1)?.size ?? 0;
-  stable = size === last ? stable + 1 : 0;
+  stable = size === last && size >= acks.length ? stable + 1 : 0;
   last = size;
 }
+const drainSeconds = (performance.now() - drainStart) / 1000;
 polling = false;
 await poller;
 const size = checkpoints.at(-1)!.size;
@@ -119,6 +125,7 @@ console.log(JSON.stringify({
   acknowledged: acks.length,
   eventsPerSecond: Math.round(acks.length / elapsed),
   missingFromLog: missing,
+  drainSeconds: +drainSeconds.toFixed(1),
   timeToCheckpointMs: quantiles(toCheckpoint),
   cpuSeconds: { server: serverCpuSeconds, database: +databaseCpuSeconds.toFixed(1) },
   eventsPerCpuSecond: Math.round(acks.length / (serverCpuSeconds + databaseCpuSeconds)),

@@ -281,4 +281,20 @@ describe('generic event ingestion', () => {
     expect(await count()).toBe(before);
     expect(await events('external.vpn.')).toHaveLength(6);
   });
+  it('adds up its counters kept in shards and lists the latest rejections newest first, across them', async () => {
+    const stats = async () => (await t.call(t.adminToken, { url: '/api/v1/ingest/stats' })).json().sources.find((x: { source: string }) => x.source === 'events');
+    const before = await stats();
+    // 12 requests land in several of the 16 shards; their times are equal (the test clock stands still).
+    // Request i holds i good events, then a bad one: its rejection is at index i.
+    for (let i = 0; i < 12; i++) {
+      await post([...Array.from({ length: i }, (_, k) => vpn(`shard-${i}-${k}`)), vpn(`shard-bad-${i}`, { occurredAt: 'never' })]);
+    }
+    const after = await stats();
+    expect(after.requests - before.requests).toBe(12);
+    expect(after.accepted - before.accepted).toBe(66);
+    expect(after.rejected - before.rejected).toBe(12);
+    const shards = await t.database.db.query<{ n: number }>("SELECT count(*)::int8 AS n FROM ingest_sources WHERE source = 'events'");
+    expect(shards[0]!.n).toBeGreaterThan(1);
+    expect(after.lastRejections.slice(0, 12).map((r: { index: number }) => r.index)).toEqual(Array.from({ length: 12 }, (_, i) => 11 - i));
+  });
 });

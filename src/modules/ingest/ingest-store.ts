@@ -67,13 +67,22 @@ export interface Counts {
 export type StoredRejection = ItemError & { at: string; requestId: string | null };
 
 const KEPT_REJECTIONS = 20;
+/** Counter rows per source (migration 0009): concurrent requests rarely wait for each other's commit. */
+const SHARDS = 16;
 
-/** Add one request's counts to the source's totals; keep its rejections among the last 20. */
+/**
+ * Add one request's counts to the source's totals (in one of its shards, at random); keep its
+ * rejections among the last 20 of that shard, each tagged with the request's place in the order of
+ * all requests (a sequence), so that reading can merge the shards newest first.
+ */
 export async function addCounts(q: Queryable, source: IngestSource, c: Counts, at: Date, rejections: StoredRejection[]): Promise<void> {
   await q.query(
-    `INSERT INTO ingest_sources (source, requests, accepted, duplicates, rejected, skipped, last_received_at, last_accepted_at, last_rejected_at, last_rejections)
-     VALUES ($1, 1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb)
-     ON CONFLICT (source) DO UPDATE SET
+    `INSERT INTO ingest_sources (source, shard, requests, accepted, duplicates, rejected, skipped, last_received_at, last_accepted_at, last_rejected_at, last_rejections)
+     VALUES ($1, $10, 1, $2, $3, $4, $5, $6, $7, $8,
+       CASE WHEN jsonb_array_length($9::jsonb) = 0 THEN '[]'::jsonb ELSE
+         (SELECT jsonb_agg(t.e || jsonb_build_object('order', n.v) ORDER BY t.o)
+          FROM jsonb_array_elements($9::jsonb) WITH ORDINALITY AS t(e, o), (SELECT nextval('ingest_rejections_order') AS v) AS n) END)
+     ON CONFLICT (source, shard) DO UPDATE SET
        requests = ingest_sources.requests + 1,
        accepted = ingest_sources.accepted + EXCLUDED.accepted,
        duplicates = ingest_sources.duplicates + EXCLUDED.duplicates,
@@ -88,7 +97,7 @@ export async function addCounts(q: Queryable, source: IngestSource, c: Counts, a
                WHERE t.o <= ${KEPT_REJECTIONS}) END`,
     [
       source, c.accepted, c.duplicates, c.rejected, c.skipped, at, c.accepted > 0 ? at : null, c.rejected > 0 ? at : null,
-      JSON.stringify(rejections.slice(0, KEPT_REJECTIONS)),
+      JSON.stringify(rejections.slice(0, KEPT_REJECTIONS)), Math.floor(Math.random() * SHARDS),
     ],
   );
 }
@@ -102,19 +111,37 @@ export interface SourceRow extends Counts {
   lastRejections: StoredRejection[];
 }
 
+const later = (a: Date | null, b: Date | null): Date | null => (a === null ? b : b === null || a >= b ? a : b);
+
+/** Each source's totals: its shards summed, the latest times, the 20 latest rejections newest first. */
 export async function readSources(q: Queryable): Promise<SourceRow[]> {
-  const rows = await q.query<Record<string, unknown>>('SELECT * FROM ingest_sources ORDER BY source');
-  return rows.map((r) => ({
-    source: r.source as IngestSource,
-    requests: r.requests as number,
-    accepted: r.accepted as number,
-    duplicates: r.duplicates as number,
-    rejected: r.rejected as number,
-    skipped: r.skipped as number,
-    lastReceivedAt: r.last_received_at as Date | null,
-    lastAcceptedAt: r.last_accepted_at as Date | null,
-    lastRejectedAt: r.last_rejected_at as Date | null,
-    lastRejections: (typeof r.last_rejections === 'string' ? JSON.parse(r.last_rejections) : r.last_rejections) as StoredRejection[],
+  const rows = await q.query<Record<string, unknown>>('SELECT * FROM ingest_sources ORDER BY source, shard');
+  const bySource = new Map<IngestSource, SourceRow & { tagged: (StoredRejection & { order?: number })[] }>();
+  for (const r of rows) {
+    const source = r.source as IngestSource;
+    const rejections = (typeof r.last_rejections === 'string' ? JSON.parse(r.last_rejections) : r.last_rejections) as (StoredRejection & { order?: number })[];
+    const sum = bySource.get(source) ?? {
+      source, requests: 0, accepted: 0, duplicates: 0, rejected: 0, skipped: 0,
+      lastReceivedAt: null, lastAcceptedAt: null, lastRejectedAt: null, lastRejections: [], tagged: [],
+    };
+    sum.requests += r.requests as number;
+    sum.accepted += r.accepted as number;
+    sum.duplicates += r.duplicates as number;
+    sum.rejected += r.rejected as number;
+    sum.skipped += r.skipped as number;
+    sum.lastReceivedAt = later(sum.lastReceivedAt, r.last_received_at as Date | null);
+    sum.lastAcceptedAt = later(sum.lastAcceptedAt, r.last_accepted_at as Date | null);
+    sum.lastRejectedAt = later(sum.lastRejectedAt, r.last_rejected_at as Date | null);
+    sum.tagged.push(...rejections);
+    bySource.set(source, sum);
+  }
+  return [...bySource.values()].map(({ tagged, ...sum }) => ({
+    ...sum,
+    // A stable sort: a request's own rejections keep their order (rows from before 0009 have none: oldest).
+    lastRejections: tagged
+      .sort((a, b) => (b.order ?? 0) - (a.order ?? 0))
+      .slice(0, KEPT_REJECTIONS)
+      .map(({ order: _order, ...rejection }) => rejection),
   }));
 }
 
