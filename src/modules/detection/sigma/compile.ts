@@ -152,7 +152,7 @@ export function compileRuleSet(rules: SigmaRule[], options: CompileOptions = {})
       for (const d of list) {
         if (!d.test(view)) continue;
         const r = d.rule;
-        if (d.emit) out.push({ ruleId: r.id, title: r.title, level: r.level, kind: 'detection', eventIds: [event.id], groupBy: {}, tags: r.tags });
+        if (d.emit) out.push({ ruleId: r.id, title: r.title, level: r.level, kind: 'detection', eventIds: [event.id], groupBy: {}, tags: [...r.tags] });
         for (const c of d.correlations) {
           const m = c.add(r, event, view);
           if (m) out.push(m);

@@ -62,6 +62,13 @@ describe('event_count', () => {
     expect(engineFrom(failedLogin, generating).evaluate(login('mona', 0)).map((m) => m.ruleId)).toEqual(['failed-login']);
   });
 
+  it('counts an event that two referenced rules both match once', () => {
+    const anyFailure = stringify({ title: 'Any failure', id: 'any-failure', logsource: { product: 'test' }, detection: { sel: { 'action|startswith': 'login.' }, condition: 'sel' } });
+    const engine = engineFrom(failedLogin, anyFailure, correlation({ type: 'event_count', rules: ['failed-login', 'any-failure'], 'group-by': ['user'], timespan: '5m', condition: { gte: 2 } }));
+    expect(engine.evaluate(login('mona', 0))).toEqual([]);
+    expect(engine.evaluate(login('mona', 1))).toHaveLength(1);
+  });
+
   it('caps the event ids of a large window at 100', () => {
     const engine = engineFrom(failedLogin, correlation({ type: 'event_count', rules: ['failed_login'], timespan: '1h', condition: { gt: 150 } }));
     let fired: string[] = [];

@@ -86,6 +86,7 @@ export class CorrelationState {
   private now = -Infinity;
   private lastSweep = -Infinity;
   private seq = 0;
+  private lastEvent: SigmaEvent | null = null;
 
   /** `referenced[i]` is the detection rule that `rule.correlation.rules[i]` names. */
   constructor(
@@ -112,6 +113,9 @@ export class CorrelationState {
     const i = this.refIndex.get(matched);
     if (i === undefined) return null;
     const c = this.rule.correlation;
+    // An event that two referenced rules both match counts once (temporal rules want it for each rule).
+    if (event === this.lastEvent && (c.type === 'event_count' || c.type === 'value_count')) return null;
+    this.lastEvent = event;
     const time = event.time.getTime();
     if (time > this.now) this.now = time;
     this.sweep();
@@ -173,7 +177,7 @@ export class CorrelationState {
     }
     if (fired === null) return null;
     this.groups.delete(key);
-    return { ruleId: this.rule.id, title: this.rule.title, level: this.rule.level, kind: 'correlation', eventIds: fired, groupBy: { ...group.values }, tags: this.rule.tags };
+    return { ruleId: this.rule.id, title: this.rule.title, level: this.rule.level, kind: 'correlation', eventIds: fired, groupBy: { ...group.values }, tags: [...this.rule.tags] };
   }
 
   /** temporal_ordered: is there a match of rule 1, then of rule 2, … (by arrival) within the window? */
