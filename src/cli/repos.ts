@@ -50,14 +50,15 @@ const host: Subcommand = {
 };
 
 const upstream: Subcommand = {
-  usage: 'REF --url https://host/owner/repo.git --username NAME   (secret from PALISADE_UPSTREAM_SECRET or stdin)',
+  usage: 'REF --upstream-url https://host/owner/repo.git --username NAME   (secret from PALISADE_UPSTREAM_SECRET or stdin)',
   summary: 'relay the repository to an upstream git server with a credential Palisade keeps sealed',
   args: ['REF'],
-  options: { url: { type: 'string' }, username: { type: 'string' } },
+  // Not --url: that flag names the Palisade server for every command.
+  options: { 'upstream-url': { type: 'string' }, username: { type: 'string' } },
   async run(ctx) {
     const secret = process.env.PALISADE_UPSTREAM_SECRET || (await readStdin(ctx.io.stdin));
     if (!secret) throw new UsageError('give the upstream secret in PALISADE_UPSTREAM_SECRET or on stdin');
-    const body = { mode: 'upstream', url: ctx.need('url'), username: ctx.need('username'), secret };
+    const body = { mode: 'upstream', url: ctx.need('upstream-url'), username: ctx.need('username'), secret };
     printRepository(ctx, await ctx.api().request<GitRepository>('PUT', path(ctx.positionals[0]!), { body }));
   },
 };

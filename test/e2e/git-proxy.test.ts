@@ -5,7 +5,9 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Readable, Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runRepoCommand } from '../../src/cli/repos.ts';
 import { createGitFixture, type GitFixture } from './git-fixture.ts';
 import { startPlainGitServer, type PlainGitServer } from './git-http-server.ts';
 
@@ -84,5 +86,33 @@ describe('the git gateway, upstream proxy mode', () => {
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/502/);
     expect(r.stderr).not.toMatch(/upstream"/);
+  });
+
+  it('is configured from the command line too: palisade repo upstream (secret on stdin), repo show, repo token', async () => {
+    process.env.PALISADE_URL = f.base;
+    process.env.PALISADE_TOKEN = f.t.adminToken;
+    const run = async (argv: string[], stdin = '') => {
+      let out = '';
+      let err = '';
+      const io = {
+        stdout: new Writable({ write: (c, _e, cb) => void ((out += String(c)), cb()) }),
+        stderr: new Writable({ write: (c, _e, cb) => void ((err += String(c)), cb()) }),
+        stdin: Readable.from([Buffer.from(stdin)]),
+      };
+      const code = await runRepoCommand(argv, io);
+      return { code, out, err };
+    };
+    const set = await run(['upstream', 'acme/api', '--upstream-url', `${upstream.base}/acme/api.git`, '--username', 'palisade-bot', '--json'], `${SECRET}\n`);
+    expect(set.code, set.err).toBe(0);
+    expect(JSON.parse(set.out)).toMatchObject({ mode: 'upstream', hasUpstreamSecret: true });
+    expect((await f.git(['ls-remote', f.url('acme/api')])).code).toBe(0);
+    const shown = await run(['show', 'acme/api']);
+    expect(shown.out).toMatch(/upstream secret:\s+set \(sealed\)/);
+    expect(shown.out).not.toContain(SECRET);
+    const token = await run(['token', '--person', f.dev.handle]);
+    expect(token.code, token.err).toBe(0);
+    expect(token.out.trim()).toMatch(/^pal_[0-9A-Za-z]{49}$/);
+    expect(token.err).toMatch(/expires/);
+    expect((await f.git(['ls-remote', f.url('acme/api', { handle: f.dev.handle, gitToken: token.out.trim() })])).code).toBe(0);
   });
 });
