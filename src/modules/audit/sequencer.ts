@@ -15,7 +15,7 @@ import { fetchTree } from './db-tree.ts';
 import { entryOf } from './log-entry.ts';
 import type { LogKeys, OpenedLogKey } from './log-keys.ts';
 import {
-  dequeue, insertCheckpoint, insertNodes, latestCheckpoint, lockTreeSize, pendingEvents, readNodes, readTreeSize, setTreeSize,
+  insertCheckpoint, latestCheckpoint, lockTreeSize, pendingEvents, readNodes, readTreeSize, storeBatch,
   type StoredCheckpoint, type StoredNode,
 } from './tlog-store.ts';
 import type { TreeCache } from './tree-cache.ts';
@@ -84,7 +84,14 @@ export function createSequencer(deps: { db: Database; clock: Clock; keys: LogKey
       const events = await pendingEvents(tx, batchSize);
       if (events.length === 0) return { count: 0, nodes: [] };
       const borderIds = size === 0 ? [] : perfectSubtrees({ start: 0, end: size });
-      const stored = await readNodes(tx, borderIds);
+      // The border from the tree cache when it holds it (committed nodes never change); else one query.
+      const stored = new Map<string, Uint8Array>();
+      const missing = borderIds.filter((id) => {
+        const hash = tree?.get(id.level, id.index);
+        if (hash !== undefined) stored.set(`${id.level}/${id.index}`, hash);
+        return hash === undefined;
+      });
+      if (missing.length > 0) for (const [k, v] of await readNodes(tx, missing)) stored.set(k, v);
       const border = borderIds.map((id) => {
         const hash = stored.get(`${id.level}/${id.index}`);
         if (!hash) throw new Error(`the tree store has no node (level ${id.level}, index ${id.index}) within size ${size}`);
@@ -93,9 +100,7 @@ export function createSequencer(deps: { db: Database; clock: Clock; keys: LogKey
       const leaves = events.map((e, i) => hashLeaf(encodeEntry(entryOf(e, size + i))));
       // Each leaf names its event: that is where an event's leaf index is recorded.
       const nodes = appendLeaves(border, size, leaves).map((n) => (n.level === 0 ? { ...n, seq: events[n.index - size]!.seq } : n));
-      await insertNodes(tx, nodes);
-      await dequeue(tx, events.map((e) => e.seq));
-      await setTreeSize(tx, size + events.length);
+      await storeBatch(tx, nodes, events.map((e) => e.seq), size + events.length);
       return { count: events.length, nodes };
     });
     // Only now, committed: a rolled-back batch's nodes must never reach the cache.
