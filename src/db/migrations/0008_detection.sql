@@ -103,6 +103,7 @@ CREATE TABLE alert_deliveries (
   UNIQUE (alert_id, channel_id)
 );
 CREATE INDEX alert_deliveries_due ON alert_deliveries (next_attempt_at) WHERE status = 'pending';
+CREATE INDEX alert_deliveries_channel ON alert_deliveries (channel_id, status);
 
 -- Wake the detection engine when the log grows (the sequencer integrates events by raising
 -- tlog_state.size): LISTEN palisade_log_grew. The audit NOTIFY comes before integration.

@@ -47,7 +47,7 @@ export function createAlertDispatcher(deps: { db: Database; clock: Clock; sealer
       const channels = new Map<string, store.ChannelRow | null>();
       const details = new Map<string, AlertDetail | null>();
       for (const d of due) {
-        if (!channels.has(d.channelId)) channels.set(d.channelId, await store.findChannel(db, d.channelId));
+        if (!channels.has(d.channelId)) channels.set(d.channelId, await store.findChannelForSending(db, d.channelId));
         if (!details.has(d.alertId)) {
           const a = await alerts.findAlert(db, d.alertId);
           details.set(d.alertId, a ? { ...a, events: await alerts.alertEvents(db, d.alertId, 100) } : null);

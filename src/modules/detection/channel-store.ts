@@ -36,6 +36,12 @@ export async function findChannel(q: Queryable, id: string): Promise<ChannelRow 
   return r ? toRow(r) : null;
 }
 
+/** The channel row alone (no delivery counts): what the dispatcher needs to send. */
+export async function findChannelForSending(q: Queryable, id: string): Promise<ChannelRow | null> {
+  const [r] = await q.query<DbChannel>('SELECT c.*, NULL AS pending, NULL AS delivered, NULL AS last_error FROM notification_channels c WHERE c.id = $1', [id]);
+  return r ? toRow(r) : null;
+}
+
 export async function findActiveChannelByName(q: Queryable, name: string): Promise<ChannelRow | null> {
   const [r] = await q.query<DbChannel>(`${SELECT} WHERE lower(c.name) = lower($1) AND c.status = 'active'`, [name]);
   return r ? toRow(r) : null;

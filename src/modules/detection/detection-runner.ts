@@ -54,14 +54,24 @@ export function startDetection(deps: { db: Database; engine: DetectionEngine; di
   let pass: Promise<void> | null = null;
   let again = false;
   let sending: Promise<void> | null = null;
+  let sendAgain = false;
 
+  // Like wake(): alerts raised while a delivery pass runs get a pass right after it, not at the next poll.
   const deliver = () => {
-    if (!leader || stopped || sending) return;
+    if (!leader || stopped) return;
+    if (sending) {
+      sendAgain = true;
+      return;
+    }
     sending = dispatcher.runOnce()
       .then(() => undefined)
       .catch((err: unknown) => log?.error({ err }, 'alert delivery pass failed; it will be retried'))
       .finally(() => {
         sending = null;
+        if (sendAgain) {
+          sendAgain = false;
+          deliver();
+        }
       });
   };
 

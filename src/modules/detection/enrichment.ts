@@ -119,13 +119,12 @@ export async function prepareBatch(q: Queryable, events: AuditEvent[]): Promise<
     if (g) engagementIds.add(g);
   }
   const people = [...personIds];
-  const [persons, resources, memberships, grants, seen] = await Promise.all([
-    store.peopleByIds(q, people),
-    store.resourcesByIds(q, [...resourceIds]),
-    store.membershipsOf(q, people),
-    store.grantsOf(q, people, [...resourceIds]),
-    store.seenAddressesOf(q, people),
-  ]);
+  // One after another: `q` is a transaction, one connection.
+  const persons = await store.peopleByIds(q, people);
+  const resources = await store.resourcesByIds(q, [...resourceIds]);
+  const memberships = await store.membershipsOf(q, people);
+  const grants = await store.grantsOf(q, people, [...resourceIds]);
+  const seen = await store.seenAddressesOf(q, people);
   for (const m of memberships) engagementIds.add(m.engagementId);
   for (const g of grants) engagementIds.add(g.engagementId);
   const engagements = await store.engagementsByIds(q, [...engagementIds]);
