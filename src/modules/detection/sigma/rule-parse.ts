@@ -220,6 +220,8 @@ function parseCorrelation(doc: Doc): CorrelationSpec {
   }
   if ((type === 'event_count' || type === 'value_count') && condition === null) throw new RuleError(`a ${type} correlation needs a 'condition' such as { gte: 10 }`, P());
   if (type === 'value_count' && !condition?.field) throw new RuleError("a value_count correlation needs 'condition.field': the field whose distinct values are counted", P('condition'));
+  // The engine tracks at most 10,000 distinct values per group (correlation.ts MAX_DISTINCT).
+  if (type === 'value_count' && condition!.value >= 10_000) throw new RuleError('a value_count condition must stay below 10,000 distinct values', P('condition'));
   const aliases: Record<string, Record<string, string>> = {};
   const aliasesRaw = doc.aliases ?? c.aliases;
   if (aliasesRaw !== undefined) {
