@@ -7,6 +7,11 @@
  * the real background sequencer (NOTIFY wake-up, 250 ms checkpoint interval) runs in the same
  * process, as it does in a server. PGlite in a fresh folder by default; a fresh database on the
  * server named by DATABASE_URL otherwise (`scripts/with-postgres.sh npx tsx bench/audit/ingest.ts`).
+ *
+ * Usage (the issue's goal, PostgreSQL):
+ *   WRITERS=4 EVENTS_PER_TX=100 BATCH=1 RATE=10000 DURATION=60 scripts/with-postgres.sh npx tsx bench/audit/ingest.ts
+ * Defaults: WRITERS=16, EVENTS_PER_TX=1, record per event, RATE unlimited, DURATION=20; PGlite without with-postgres.sh.
+ * Prints load average (start, end) and CPU seconds of this process and of the PostgreSQL server.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
@@ -98,6 +103,7 @@ const toCheckpoint = latencies(acks.map((a) => ({ at: a.at, leaf: leafOf.get(a.i
 console.log(JSON.stringify({
   benchmark: 'audit-ingest-in-process',
   database: serverUrl ? 'postgres' : 'pglite',
+  node: process.version,
   writers: WRITERS,
   eventsPerTransaction: PER_TX,
   write: BATCH ? 'recordMany' : 'record',
