@@ -15,6 +15,7 @@ describe('the ReDoS check', () => {
     ['(?=(a+)+b)', 'nested quantifier'],
     ['(a|a)*$', 'same character'],
     ['(a|ab)*c', 'same character'],
+    ['(a|a){1,13}$', 'same character'], // 2^13 ways: bounded, but above the 1,000 allowed
     ['(\\w|\\d)+$', 'same character'],
     ['(?:[a-z]|x)+!', 'same character'],
     ['(a|)+b', 'empty branch'],

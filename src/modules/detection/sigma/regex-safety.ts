@@ -289,7 +289,7 @@ function firstChars(n: Node): CharSet {
 }
 
 /** Most ways a bounded repetition may split its input before we call it dangerous: `(?:[0-9]{1,3}\.){3}` has 27. */
-const MAX_BOUNDED_WAYS = 10_000;
+const MAX_BOUNDED_WAYS = 1_000;
 
 /** Inside a repetition of at most `outer` iterations (1 = not repeated, Infinity = unbounded), may a choice of `choices` ways stay? */
 function bounded(choices: number, outer: number): boolean {
