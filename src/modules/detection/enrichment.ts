@@ -72,11 +72,13 @@ export function pushOf(e: AuditEvent): Record<string, unknown> | null {
   if (e.type !== 'git.push') return null;
   const d = e.details;
   const refused = Array.isArray(d.refused) ? d.refused.filter(isObject) : [];
-  const updates = Array.isArray(d.updates) ? d.updates.filter(isObject) : [];
-  const findings = typeof d.findings === 'number' ? d.findings : 0;
+  // The gateway names the pushed refs `refs`; the inspection's own details call them `updates`.
+  const updates = (Array.isArray(d.updates) ? d.updates : Array.isArray(d.refs) ? d.refs : []).filter(isObject);
+  const findings = typeof d.findings === 'number' ? d.findings : Array.isArray(d.findings) ? d.findings.length : 0;
+  const reason = typeof d.reason === 'string' ? d.reason : '';
   return {
     refused: refused.length > 0 || e.outcome === 'denied',
-    protectedRef: refused.some((r) => typeof r.reason === 'string' && r.reason.startsWith('protected ref')),
+    protectedRef: refused.some((r) => typeof r.reason === 'string' && r.reason.startsWith('protected ref')) || reason.includes('protected ref'),
     secret: findings > 0 && (refused.length > 0 || e.outcome === 'denied'),
     findings,
     forced: updates.some((u) => u.forced === true),
