@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import { createGitFixture } from '../../test/e2e/git-fixture.ts';
 
@@ -49,6 +50,8 @@ try {
   const urls = { gateway: f.url('shop/web'), direct: `${directBase}/shop/web.git` };
 
   // 3. RSS of this process (the gateway) every 100 ms.
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
   const rss: number[] = [];
   const sampler = setInterval(() => rss.push(process.memoryUsage().rss), 100);
   const rssBefore = process.memoryUsage().rss;
@@ -80,6 +83,8 @@ try {
   const cdirect = (cd1 + cd2) / 2;
   out(`${CONCURRENCY} concurrent clones: gateway ${(cg / 1000).toFixed(2)} s, direct ${(cd1 / 1000).toFixed(2)} s / ${(cd2 / 1000).toFixed(2)} s (before/after), ratio ${(cg / cdirect).toFixed(3)}`);
   clearInterval(sampler);
+  loopDelay.disable();
+  out(`gateway event-loop delay during the clones: p50 ${(loopDelay.percentile(50) / 1e6).toFixed(1)} ms, p99 ${(loopDelay.percentile(99) / 1e6).toFixed(1)} ms, max ${(loopDelay.max / 1e6).toFixed(1)} ms`);
   const max = Math.max(...rss);
   out(`gateway process RSS: ${(rssBefore / 2 ** 20).toFixed(0)} MiB before, max ${(max / 2 ** 20).toFixed(0)} MiB during (${rss.length} samples), ${(rss.at(-1)! / 2 ** 20).toFixed(0)} MiB after; pack ${(packBytes / 2 ** 20).toFixed(0)} MiB x ${CONCURRENCY} concurrent clones`);
   await f.t.services.gitGateway.settled();
