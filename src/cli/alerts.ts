@@ -25,7 +25,7 @@ function printAlert(ctx: Context, a: Alert): void {
     ['resolution', a.resolution], ['id', a.id],
   ]));
   if (a.events?.length) {
-    ctx.out('\nevents (prove one with: palisade audit proof --leaf N):\n');
+    ctx.out('\nevents (prove one is in the log: palisade audit proof EVENT_ID):\n');
     ctx.out(renderTable(a.events, [
       { header: 'leaf', value: (e) => e.leafIndex }, { header: 'type', value: (e) => e.type },
       { header: 'occurred', value: (e) => e.occurredAt }, { header: 'event id', value: (e) => e.eventId },

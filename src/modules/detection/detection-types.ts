@@ -36,7 +36,7 @@ export type Alert = z.infer<typeof alertSchema>;
 
 export const alertEventSchema = z.object({
   eventId: z.uuid(),
-  leafIndex: z.number().int().describe('position in the tamper-evident log: GET /api/v1/audit/log/proof proves it'),
+  leafIndex: z.number().int().describe('position in the tamper-evident log; GET /api/v1/audit/events/{id} gives its inclusion proof'),
   type: z.string(),
   occurredAt: z.date(),
 });
