@@ -130,6 +130,10 @@ describe('built-in rules: after the engagement, and denial spikes', () => {
     at('2026-03-06T12:00:00Z');
     const denied = (): AuditEventInput => ({ type: 'authz.denied', outcome: 'denied', target: { type: 'resource', id: repo }, details: { principal: { id: dev.personId, handle: 'quinn' }, gateway: 'git' } });
     expect(await fired(await recordSpaced(dev, times(4, denied), 60_000))).toEqual([]);
+    // Questions an admin asks the authorizer about the developer are not the developer's attempts.
+    // (The question names quinn as principal; the actor asking is an admin.)
+    const admin = { ...dev, handle: 'boss', role: 'admin' as const };
+    expect(await fired(await fx.record(admin, denied()))).toEqual([]);
     expect(await fired(await fx.record(dev, denied()))).toEqual(['palisade-denial-spike']);
   });
 });
