@@ -46,6 +46,32 @@ describe('background detection', () => {
     }
   });
 
+  it('keeps raising alerts while a channel hangs, and the hung delivery stays pending', async () => {
+    const hung = createServer(() => undefined); // takes the request, never answers
+    const port = await new Promise<number>((resolve) => hung.listen(0, '127.0.0.1', () => resolve((hung.address() as AddressInfo).port)));
+    const { services } = fx;
+    await services.db.query("UPDATE notification_channels SET status = 'removed'");
+    await services.alertChannels.create(systemActor, { kind: 'webhook', name: 'hung', minSeverity: 'low', url: `http://127.0.0.1:${port}/`, secret: 'hung-receiver-secret-0123456789' });
+    const sequencer = startAuditSequencer({ db: services.db, sequencer: services.auditSequencer });
+    const detection = startDetection({ db: services.db, engine: services.detection, dispatcher: services.alertDispatcher });
+    const alertsOf = async (handle: string) => (await services.db.query("SELECT id FROM alerts WHERE subject = $1 AND rule_id = 'palisade-off-hours-access'", [handle])).length;
+    try {
+      await expect.poll(() => detection.isLeader).toBe(true);
+      for (const handle of ['hiro', 'aiko', 'ren']) {
+        const dev = await fx.developer(handle, 'Asia/Tokyo');
+        await services.db.transaction((tx) => services.audit.record(tx, dev, { type: 'git.clone', outcome: 'success' }));
+        await expect.poll(() => alertsOf(handle), { timeout: 1500, interval: 20 }).toBe(1);
+      }
+      const [pending] = await services.db.query<{ n: number }>("SELECT count(*)::int AS n FROM alert_deliveries d JOIN notification_channels c ON c.id = d.channel_id WHERE c.name = 'hung' AND d.status = 'pending'");
+      expect(pending!.n).toBe(3);
+    } finally {
+      hung.closeAllConnections();
+      await detection.stop();
+      await sequencer.stop();
+      await new Promise<void>((resolve) => hung.close(() => resolve()));
+    }
+  });
+
   it('has exactly one server evaluating per PostgreSQL database', async () => {
     if (fx.services.db.dialect !== 'postgres') return; // PGlite is one process with one connection: nothing to elect
     const { services } = fx;
