@@ -31,6 +31,7 @@ type Log = (obj: Record<string, unknown>, msg: string) => void;
 /** @example const dispatcher = createAlertDispatcher({ db, clock, sealer }); await dispatcher.runOnce(); */
 export function createAlertDispatcher(deps: { db: Database; clock: Clock; sealer: ChannelSealer; logger?: { warn: Log } | undefined }): AlertDispatcher {
   const { db, clock, sealer } = deps;
+  const inFlight = new Set<string>();
 
   const send = async (channel: store.ChannelRow, alert: AlertDetail, deliveryId: string) => {
     const secret = channel.sealedSecret ? sealer.open(channel.sealedSecret) : null;
@@ -41,7 +42,10 @@ export function createAlertDispatcher(deps: { db: Database; clock: Clock; sealer
 
   return {
     async runOnce() {
-      const due = await store.dueDeliveries(db, clock.now(), BATCH);
+      // Passes may overlap (a receiver that hangs must not hold up the others): each takes only
+      // deliveries no other pass is sending.
+      const due = (await store.dueDeliveries(db, clock.now(), BATCH + inFlight.size)).filter((d) => !inFlight.has(d.id)).slice(0, BATCH);
+      for (const d of due) inFlight.add(d.id);
       let delivered = 0;
       let failed = 0;
       const channels = new Map<string, store.ChannelRow | null>();
@@ -57,8 +61,8 @@ export function createAlertDispatcher(deps: { db: Database; clock: Clock; sealer
       await Promise.all(due.map(async (d) => {
         const channel = channels.get(d.channelId);
         const alert = details.get(d.alertId);
-        if (!channel || !alert || channel.status !== 'active') return;
         try {
+          if (!channel || !alert || channel.status !== 'active') return;
           await send(channel, alert, d.id);
           await store.markDelivered(db, d.id, clock.now());
           delivered += 1;
@@ -67,7 +71,9 @@ export function createAlertDispatcher(deps: { db: Database; clock: Clock; sealer
           const message = err instanceof Error ? err.message : String(err);
           const now = clock.now();
           await store.markFailed(db, d.id, message, now, new Date(now.getTime() + backoffMs(d.attempts + 1)));
-          deps.logger?.warn({ channel: channel.name, alertId: d.alertId, attempts: d.attempts + 1, err: message }, 'alert delivery failed; it will be retried');
+          deps.logger?.warn({ channel: channel!.name, alertId: d.alertId, attempts: d.attempts + 1, err: message }, 'alert delivery failed; it will be retried');
+        } finally {
+          inFlight.delete(d.id);
         }
       }));
       return { delivered, failed };

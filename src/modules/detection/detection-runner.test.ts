@@ -46,12 +46,23 @@ describe('background detection', () => {
     }
   });
 
-  it('keeps raising alerts while a channel hangs, and the hung delivery stays pending', async () => {
+  it('keeps raising and delivering alerts while a channel hangs, and the hung deliveries stay pending', async () => {
     const hung = createServer(() => undefined); // takes the request, never answers
     const port = await new Promise<number>((resolve) => hung.listen(0, '127.0.0.1', () => resolve((hung.address() as AddressInfo).port)));
     const { services } = fx;
     await services.db.query("UPDATE notification_channels SET status = 'removed'");
     await services.alertChannels.create(systemActor, { kind: 'webhook', name: 'hung', minSeverity: 'low', url: `http://127.0.0.1:${port}/`, secret: 'hung-receiver-secret-0123456789' });
+    const got: string[] = [];
+    const healthy = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString('utf8')));
+      req.on('end', () => {
+        got.push((JSON.parse(body) as { alert: { subject: string } }).alert.subject);
+        res.end('ok');
+      });
+    });
+    const healthyPort = await new Promise<number>((resolve) => healthy.listen(0, '127.0.0.1', () => resolve((healthy.address() as AddressInfo).port)));
+    await services.alertChannels.create(systemActor, { kind: 'webhook', name: 'healthy', minSeverity: 'low', url: `http://127.0.0.1:${healthyPort}/`, secret: 'healthy-receiver-secret-0123456' });
     const sequencer = startAuditSequencer({ db: services.db, sequencer: services.auditSequencer });
     const detection = startDetection({ db: services.db, engine: services.detection, dispatcher: services.alertDispatcher });
     const alertsOf = async (handle: string) => (await services.db.query("SELECT id FROM alerts WHERE subject = $1 AND rule_id = 'palisade-off-hours-access'", [handle])).length;
@@ -61,6 +72,8 @@ describe('background detection', () => {
         const dev = await fx.developer(handle, 'Asia/Tokyo');
         await services.db.transaction((tx) => services.audit.record(tx, dev, { type: 'git.clone', outcome: 'success' }));
         await expect.poll(() => alertsOf(handle), { timeout: 1500, interval: 20 }).toBe(1);
+        // The healthy channel gets each alert although the hung one still holds the first.
+        await expect.poll(() => got.includes(handle), { timeout: 1500, interval: 20 }).toBe(true);
       }
       const [pending] = await services.db.query<{ n: number }>("SELECT count(*)::int AS n FROM alert_deliveries d JOIN notification_channels c ON c.id = d.channel_id WHERE c.name = 'hung' AND d.status = 'pending'");
       expect(pending!.n).toBe(3);
@@ -69,6 +82,7 @@ describe('background detection', () => {
       await detection.stop();
       await sequencer.stop();
       await new Promise<void>((resolve) => hung.close(() => resolve()));
+      await new Promise<void>((resolve) => healthy.close(() => resolve()));
     }
   });
 

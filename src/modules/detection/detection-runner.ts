@@ -53,26 +53,16 @@ export function startDetection(deps: { db: Database; engine: DetectionEngine; di
   // One engine pass at a time; a wake-up during a pass asks for another one after it.
   let pass: Promise<void> | null = null;
   let again = false;
-  let sending: Promise<void> | null = null;
-  let sendAgain = false;
-
-  // Like wake(): alerts raised while a delivery pass runs get a pass right after it, not at the next poll.
+  // Delivery passes may overlap: the dispatcher gives each only deliveries no other pass is sending,
+  // so a receiver that hangs until the timeout holds up nothing but its own delivery.
+  const sending = new Set<Promise<void>>();
   const deliver = () => {
     if (!leader || stopped) return;
-    if (sending) {
-      sendAgain = true;
-      return;
-    }
-    sending = dispatcher.runOnce()
+    const pass: Promise<void> = dispatcher.runOnce()
       .then(() => undefined)
       .catch((err: unknown) => log?.error({ err }, 'alert delivery pass failed; it will be retried'))
-      .finally(() => {
-        sending = null;
-        if (sendAgain) {
-          sendAgain = false;
-          deliver();
-        }
-      });
+      .finally(() => sending.delete(pass));
+    sending.add(pass);
   };
 
   const runPass = async () => {
@@ -162,7 +152,7 @@ export function startDetection(deps: { db: Database; engine: DetectionEngine; di
       await election;
       stepDown();
       while (pass) await pass;
-      while (sending) await sending;
+      while (sending.size > 0) await Promise.all([...sending]);
       const s = session;
       session = null;
       await s?.close();
