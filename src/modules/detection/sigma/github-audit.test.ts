@@ -5,7 +5,7 @@ import { compileRuleSet, loadSigmaRules } from './index.ts';
 import type { SigmaDetectionRule, SigmaEvent } from './types.ts';
 import { parseWildcards } from './wildcard.ts';
 
-const TESTDATA = new URL('../../../../../shared/testdata/sigma/', import.meta.url);
+const TESTDATA = new URL('../../../../test/fixtures/sigma/', import.meta.url);
 const read = (dir: string) =>
   readdirSync(new URL(`${dir}/`, TESTDATA))
     .filter((f) => f.endsWith('.yml'))

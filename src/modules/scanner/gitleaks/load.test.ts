@@ -6,7 +6,7 @@ import { compileRuleSet } from '../engine.ts';
 import { exampleFor } from '../testing/rule-examples.ts';
 import { loadGitleaksToml } from './load.ts';
 
-const GITLEAKS_TOML = new URL('../../../../../shared/testdata/gitleaks/gitleaks.toml', import.meta.url);
+const GITLEAKS_TOML = new URL('../../../../test/fixtures/gitleaks/gitleaks.toml', import.meta.url);
 const text = readFileSync(GITLEAKS_TOML, 'utf8');
 const raw = (parse(text) as { rules: { id: string; regex?: string; path?: string }[] }).rules;
 
