@@ -15,7 +15,7 @@ import { fetchTree } from './db-tree.ts';
 import { entryOf } from './log-entry.ts';
 import type { LogKeys, OpenedLogKey } from './log-keys.ts';
 import {
-  insertCheckpoint, latestCheckpoint, lockTreeSize, pendingEvents, readNodes, readTreeSize, storeBatch,
+  dequeue, insertCheckpoint, insertNodes, latestCheckpoint, lockTreeSize, pendingEvents, readNodes, readTreeSize, setTreeSize,
   type StoredCheckpoint, type StoredNode,
 } from './tlog-store.ts';
 import type { TreeCache } from './tree-cache.ts';
@@ -100,7 +100,9 @@ export function createSequencer(deps: { db: Database; clock: Clock; keys: LogKey
       const leaves = events.map((e, i) => hashLeaf(encodeEntry(entryOf(e, size + i))));
       // Each leaf names its event: that is where an event's leaf index is recorded.
       const nodes = appendLeaves(border, size, leaves).map((n) => (n.level === 0 ? { ...n, seq: events[n.index - size]!.seq } : n));
-      await storeBatch(tx, nodes, events.map((e) => e.seq), size + events.length);
+      await insertNodes(tx, nodes);
+      await dequeue(tx, events.map((e) => e.seq));
+      await setTreeSize(tx, size + events.length);
       return { count: events.length, nodes };
     });
     // Only now, committed: a rolled-back batch's nodes must never reach the cache.

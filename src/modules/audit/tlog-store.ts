@@ -64,6 +64,11 @@ export async function pendingEvents(tx: Queryable, limit: number): Promise<Audit
   return rows.map(toEvent);
 }
 
+/** Take integrated events off the queue (a trigger refuses any that has no leaf yet). */
+export async function dequeue(tx: Queryable, seqs: number[]): Promise<void> {
+  await tx.query('DELETE FROM tlog_pending WHERE seq = ANY($1::int8[])', [seqs]);
+}
+
 /** Number of events waiting for the sequencer. */
 export async function countPending(q: Queryable): Promise<number> {
   const [row] = await q.query<{ n: number }>('SELECT count(*)::int8 AS n FROM tlog_pending');
@@ -80,25 +85,6 @@ export async function insertNodes(tx: Queryable, nodes: StoredNode[]): Promise<v
     `INSERT INTO tlog_nodes (level, idx, hash, seq)
      SELECT l, i, decode(h, 'hex'), s::int8 FROM unnest($1::int2[], $2::int8[], $3::text[], $4::text[]) AS v(l, i, h, s)`,
     [nodes.map((n) => n.level), nodes.map((n) => n.index), nodes.map((n) => hex(n.hash)), nodes.map((n) => (n.seq === undefined ? null : String(n.seq)))],
-  );
-}
-
-/**
- * One integrated batch in one statement (one round trip instead of three): its tree nodes, its
- * events taken off the queue, the new tree size. The queue's guard trigger runs after the whole
- * statement and sees the new leaves.
- */
-export async function storeBatch(tx: Queryable, nodes: StoredNode[], seqs: number[], size: number): Promise<void> {
-  await tx.query(
-    `WITH n AS (
-       INSERT INTO tlog_nodes (level, idx, hash, seq)
-       SELECT l, i, decode(h, 'hex'), s::int8 FROM unnest($1::int2[], $2::int8[], $3::text[], $4::text[]) AS v(l, i, h, s)
-     ), d AS (DELETE FROM tlog_pending WHERE seq = ANY($5::int8[]))
-     UPDATE tlog_state SET size = $6 WHERE id = 1`,
-    [
-      nodes.map((n) => n.level), nodes.map((n) => n.index), nodes.map((n) => hex(n.hash)), nodes.map((n) => (n.seq === undefined ? null : String(n.seq))),
-      seqs, size,
-    ],
   );
 }
 
