@@ -94,6 +94,11 @@ export async function startServer(cfg: ServerConfig, out: NodeJS.WritableStream)
     const sequencer = startAuditSequencer({ db, sequencer: services.auditSequencer }, { logger });
     const exporter = startAuditExporter(services.auditExporter, { logger });
     const detection = startDetection({ db, engine: services.detection, dispatcher: services.alertDispatcher }, { logger });
+    // Git events spooled while the database was unreachable before a stop or crash go into the log now.
+    void services.gitGateway.recoverSpool().then(
+      (n) => n > 0 && logger.warn({ events: n }, 'recorded git events spooled before the last stop'),
+      (err: unknown) => logger.error({ err }, 'spooled git events could not be recorded yet'),
+    );
     const running = app;
     return {
       url,

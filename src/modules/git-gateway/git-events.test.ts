@@ -1,5 +1,5 @@
 /** @module git-gateway/git-events.test — an event that cannot be written now is retried, then spooled, never dropped. */
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -39,4 +39,20 @@ describe('createGitEventRecorder', () => {
     expect(written).toEqual(['git.fetch', 'git.clone']);
     expect(existsSync(spoolFile)).toBe(false);
   }, 10_000);
+
+  it('after a restart writes what an earlier process spooled, including a drain that a crash interrupted', async () => {
+    const { db, audit, written } = fakes();
+    const dir = join(mkdtempSync(join(tmpdir(), 'palisade-spool-')), 'sub');
+    mkdirSync(dir);
+    const spoolFile = join(dir, 'events.jsonl');
+    const line = (type: string) => JSON.stringify({ actor: { ip: null, userAgent: null, requestId: null }, event: { type, outcome: 'success', details: {} } }) + '\n';
+    // The earlier process had taken one batch to drain when it died, and spooled another afterwards.
+    writeFileSync(`${spoolFile}.draining`, line('git.clone'));
+    writeFileSync(spoolFile, line('git.push'));
+    const events = createGitEventRecorder({ db, audit, spoolFile });
+    expect(await events.drainSpool()).toBe(1);
+    expect(await events.drainSpool()).toBe(1);
+    expect(written).toEqual(['git.clone', 'git.push']);
+    expect(existsSync(spoolFile) || existsSync(`${spoolFile}.draining`)).toBe(false);
+  });
 });

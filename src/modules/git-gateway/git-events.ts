@@ -2,10 +2,11 @@
  * @module git-gateway/git-events — writes the one audit event of each gateway request once its response has
  * finished. The git exchange is not a database transaction, so the event cannot share one: a failed write is
  * retried, and if the database stays unreachable the event is appended to a spool file in the data folder and
- * written with the next event that gets through. Only a crash of the process between
- * the end of a response and the write can lose an event; the window is one database round trip.
+ * written with the next event that gets through, or when the server starts again. Only a crash of the process
+ * between the end of a response and the write can lose an event; the window is one database round trip.
  */
 import { appendFile, mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Database } from '../../db/database.ts';
 import type { AuditService } from '../audit/audit-service.ts';
@@ -40,10 +41,14 @@ export function createGitEventRecorder(deps: {
   const drainSpool = async (): Promise<number> => {
     if (spoolFile === null) return 0;
     const taken = `${spoolFile}.draining`;
-    try {
-      await rename(spoolFile, taken);
-    } catch {
-      return 0; // nothing spooled
+    // A crash while draining leaves the taken file behind: drain it again (a crash after its events were
+    // written but before it was removed writes them twice — a duplicate, never a loss); never overwrite it.
+    if (!existsSync(taken)) {
+      try {
+        await rename(spoolFile, taken);
+      } catch {
+        return 0; // nothing spooled
+      }
     }
     const lines = (await readFile(taken, 'utf8')).split('\n').filter((l) => l.trim() !== '');
     const items = lines.map((l) => JSON.parse(l) as { actor: AnyActor | RequestOrigin; event: AuditEventInput });

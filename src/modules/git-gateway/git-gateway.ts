@@ -49,6 +49,8 @@ export interface GitGateway {
   handle(req: GitHttpRequest, res: ServerResponse): Promise<void>;
   /** Resolves when every event of finished requests is written (tests, shutdown). */
   settled(): Promise<void>;
+  /** Writes events spooled while the database was unreachable (server start); how many were written. */
+  recoverSpool(): Promise<number>;
 }
 
 interface EventState {
@@ -329,6 +331,7 @@ export function createGitGateway(deps: {
       while (inFlight.size > 0) await Promise.all([...inFlight]);
       await events.settled();
     },
+    recoverSpool: () => events.drainSpool(),
   };
 }
 
