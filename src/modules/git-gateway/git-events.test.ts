@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Database } from '../../db/database.ts';
 import type { AuditService } from '../audit/audit-service.ts';
-import { createGitEventRecorder } from './git-events.ts';
+import { boundLists, createGitEventRecorder, MAX_LISTED } from './git-events.ts';
 
 /** A database that fails while `down` is true, and an audit service that remembers what it wrote. */
 function fakes() {
@@ -54,5 +54,17 @@ describe('createGitEventRecorder', () => {
     expect(await events.drainSpool()).toBe(1);
     expect(written).toEqual(['git.clone', 'git.push']);
     expect(existsSync(spoolFile) || existsSync(`${spoolFile}.draining`)).toBe(false);
+  });
+
+  it('lists at most a thousand refs of a huge push, and says how many it left out, so the log never refuses the event', async () => {
+    const { db, audit } = fakes();
+    const refs = Array.from({ length: 1500 }, (_, i) => ({ ref: `refs/tags/v${i}`, oldOid: '0'.repeat(40), newOid: 'a'.repeat(40) }));
+    const recorded: Record<string, unknown>[] = [];
+    const capturing = { ...audit, record: async (_tx: unknown, _a: unknown, e: { type: string; details: Record<string, unknown> }) => void recorded.push(e.details) } as unknown as AuditService;
+    const bounded = createGitEventRecorder({ db, audit: capturing, spoolFile: null });
+    await bounded.record({ ip: null, userAgent: null, requestId: null }, { type: 'git.push', outcome: 'success', details: { refs, repository: 'app' } });
+    expect((recorded[0]!.refs as unknown[]).length).toBe(MAX_LISTED);
+    expect(recorded[0]).toMatchObject({ refsOmitted: 500, repository: 'app' });
+    expect(boundLists({ refs: refs.slice(0, 3) })).toEqual({ refs: refs.slice(0, 3) });
   });
 });

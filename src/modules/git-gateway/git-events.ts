@@ -23,6 +23,24 @@ export interface GitEventRecorder {
 }
 
 const RETRY_DELAYS_MS = [50, 250, 1000];
+/** Per list in an event's details: a push of thousands of refs must not make an event the log refuses (1 MiB). */
+export const MAX_LISTED = 1000;
+
+/**
+ * The details with every top-level list cut to its first `MAX_LISTED` items and `<name>Omitted` counting
+ * the rest. An event the log refused would be retried and spooled for ever, holding back the spool.
+ * @example boundLists({ refs: Array(1500).fill(r) }) // { refs: [first 1000], refsOmitted: 500 }
+ */
+export function boundLists(details: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...details };
+  for (const [key, value] of Object.entries(details)) {
+    if (Array.isArray(value) && value.length > MAX_LISTED) {
+      out[key] = value.slice(0, MAX_LISTED);
+      out[`${key}Omitted`] = value.length - MAX_LISTED;
+    }
+  }
+  return out;
+}
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** @example const events = createGitEventRecorder({ db, audit, spoolFile: '/data/git-gateway-unrecorded.jsonl' }); */
@@ -96,7 +114,7 @@ export function createGitEventRecorder(deps: {
 
   return {
     record(actor, event) {
-      const p = attempt(actor, event).catch((err: unknown) => deps.onError?.(err, 'git event lost'));
+      const p = attempt(actor, { ...event, details: boundLists(event.details ?? {}) }).catch((err: unknown) => deps.onError?.(err, 'git event lost'));
       inFlight.add(p);
       void p.finally(() => inFlight.delete(p));
       return p;
