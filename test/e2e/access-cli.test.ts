@@ -64,7 +64,10 @@ describe('access through the palisade command line', () => {
     json(dev);
     const [ownerToken, devToken] = await Promise.all(['olivia', 'dev-ann'].map(async (p) => json(await cli(['token', 'create', '--name', 'cli', '--person', p, '--json'])).token as string));
     const engagement = json(await cli(['engagement', 'create', '--name', 'Checkout', '--vendor', 'none', '--start', day(-1), '--end', day(30), '--personal-data', 'no', '--json']));
-    json(await cli(['engagement', 'add-developer', engagement.id, 'dev-ann', '--duty', 'backend', '--json']));
+    json(await cli(['engagement', 'add-developer', engagement.id, 'dev-ann', '--duty', 'frontend', '--json']));
+    const duty = json(await cli(['engagement', 'set-duty', engagement.id, 'dev-ann', '--duty', 'backend', '--json']));
+    expect(duty.developers).toEqual([expect.objectContaining({ handle: 'dev-ann', duty: 'backend' })]);
+    expect((await cli(['engagement', 'set-duty', engagement.id, 'dev-ann'])).code).toBe(2);
     json(await cli(['resource', 'create', '--name', 'shop/web', '--kind', 'git_repository', '--env', 'staging', '--sensitivity', 'internal', '--owner', 'olivia', '--json']));
 
     const notReady = await cli(['engagement', 'readiness', engagement.id]);
