@@ -1,10 +1,11 @@
 /**
  * @module audit/sequencer-runner — runs the sequencer in the background of a server: exactly one
- * server per database is the sequencer (PostgreSQL session advisory lock on a dedicated connection;
- * the others retry and take over when its connection dies), woken at once by NOTIFY when events
- * commit, by a poll as a fallback, and signing a checkpoint at most every `checkpointIntervalMs`.
+ * server per database is the sequencer (db/leader.ts: a session advisory lock; the others take over
+ * when its connection dies), woken at once by NOTIFY when events commit, by a poll as a fallback, and
+ * signing a checkpoint at most every `checkpointIntervalMs`.
  */
-import type { Database, Session } from '../../db/database.ts';
+import type { Database } from '../../db/database.ts';
+import { startLeaderLoop } from '../../db/leader.ts';
 import type { Sequencer } from './sequencer.ts';
 import type { StoredCheckpoint } from './tlog-store.ts';
 
@@ -44,17 +45,10 @@ export function startAuditSequencer(deps: { db: Database; sequencer: Sequencer }
   const { db, sequencer } = deps;
   const interval = opts.checkpointIntervalMs ?? DEFAULT_CHECKPOINT_INTERVAL_MS;
   const pollMs = opts.pollMs ?? 1000;
-  const electionMs = opts.electionMs ?? 1000;
   const log = opts.logger;
 
   let stopped = false;
-  let leader = false;
-  let session: Session | null = null;
-  let pass: Promise<void> | null = null;
-  let again = false;
   let lastCheckpointAt = -Infinity;
-  let electionTimer: NodeJS.Timeout | undefined;
-  let pollTimer: NodeJS.Timeout | undefined;
   let checkpointTimer: NodeJS.Timeout | undefined;
 
   // Every server (leader or not) keeps its tree cache current, so its proofs need no query for the
@@ -75,60 +69,14 @@ export function startAuditSequencer(deps: { db: Database; sequencer: Sequencer }
   const cacheTimer = setInterval(fillCache, pollMs);
   cacheTimer.unref();
 
-  // The election in progress, awaited by stop() so that a connection it is still opening is closed too.
-  let election: Promise<void> = Promise.resolve();
-  const retryElection = () => {
-    if (!stopped) {
-      electionTimer = setTimeout(() => {
-        election = elect();
-      }, electionMs);
-    }
-  };
-
-  const stepDown = () => {
-    leader = false;
-    clearInterval(pollTimer);
-    clearTimeout(checkpointTimer);
-    checkpointTimer = undefined;
-  };
-
-  const elect = async () => {
-    if (stopped) return;
-    try {
-      if (!session) {
-        const s = await db.session();
-        s.onLost((err) => {
-          if (session !== s) return;
-          session = null;
-          if (leader) log?.warn({ err: err.message }, 'lost the audit sequencer lock with its database connection; another server may take over');
-          stepDown();
-          retryElection();
-        });
-        session = s;
-      }
-      const [row] = await session.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [SEQUENCER_LOCK_KEY]);
-      if (stopped) return;
-      if (!row?.ok) return retryElection();
-      leader = true;
-      await session.listen(AUDIT_CHANNEL, wake);
-      pollTimer = setInterval(wake, pollMs);
-      log?.info({}, 'this server is the audit sequencer');
-      wake();
-    } catch (err) {
-      log?.warn({ err: (err as Error).message }, 'audit sequencer election failed; retrying');
-      const s = session;
-      session = null;
-      stepDown();
-      await s?.close();
-      retryElection();
-    }
-  };
-
-  const runPass = async () => {
-    try {
+  const loop = startLeaderLoop({
+    db, lockKey: SEQUENCER_LOCK_KEY, channel: AUDIT_CHANNEL, name: 'audit sequencer', leadMessage: 'this server is the audit sequencer',
+    pollMs, electionMs: opts.electionMs ?? 1000, logger: log,
+    async pass() {
       // Bounded, so that under sustained load checkpoints still come every interval.
       const { more } = await sequencer.integrateFor(interval);
-      if (more) again = true;
+      // Asked for now (a wake-up during the pass), so a failed checkpoint below does not lose it.
+      if (more) loop.wake();
       const wait = lastCheckpointAt + interval - performance.now();
       if (wait <= 0) {
         const checkpoint = await sequencer.signCheckpoint();
@@ -139,51 +87,29 @@ export function startAuditSequencer(deps: { db: Database; sequencer: Sequencer }
       } else {
         checkpointTimer ??= setTimeout(() => {
           checkpointTimer = undefined;
-          wake();
+          loop.wake();
         }, wait);
       }
-    } catch (err) {
-      // The transaction rolled back; nothing is lost. Try again on the next wake-up or poll.
-      log?.error({ err }, 'audit sequencer pass failed; it will be retried');
-    }
-  };
-
-  function wake() {
-    if (!leader || stopped) return;
-    if (pass) {
-      again = true;
-      return;
-    }
-    pass = runPass().finally(() => {
-      pass = null;
-      if (again) {
-        again = false;
-        wake();
-      }
-    });
-  }
-
-  election = elect();
+      return false;
+    },
+    onStepDown() {
+      clearTimeout(checkpointTimer);
+      checkpointTimer = undefined;
+    },
+  });
 
   return {
     get isLeader() {
-      return leader;
+      return loop.isLeader;
     },
     async stop() {
       stopped = true;
-      clearTimeout(electionTimer);
       clearInterval(cacheTimer);
-      await election;
       await caching;
-      const wasLeader = leader;
-      stepDown();
-      while (pass) await pass;
-      if (wasLeader) {
+      await loop.stop(async (wasLeader) => {
+        if (!wasLeader) return;
         await sequencer.runOnce().catch((err: unknown) => log?.warn({ err: (err as Error).message }, 'last audit sequencer pass failed'));
-      }
-      const s = session;
-      session = null;
-      await s?.close();
+      });
     },
   };
 }
