@@ -4,22 +4,16 @@
  * training, a request approved by the resource owner, the grant, settings, ending the engagement.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/core/config.ts';
 import { generateToken } from '../../src/core/secret-token.ts';
-import { createEmptyPostgresDatabase } from '../../src/db/test-db.ts';
-import { startServer, type RunningServer } from '../../src/server.ts';
+import type { RunningServer } from '../../src/server.ts';
+import { startInProcessServer, type InProcessServer } from './in-process-server.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/palisade.mjs', import.meta.url));
 const adminToken = generateToken();
 let server: RunningServer;
-let dir: string;
-let dropDatabase: (() => Promise<void>) | undefined;
+let running: InProcessServer | undefined;
 
 interface Run { code: number; stdout: string; stderr: string }
 
@@ -37,21 +31,12 @@ const json = (r: Run) => {
 const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'palisade-access-e2e-'));
-  const env: NodeJS.ProcessEnv = { PALISADE_BOOTSTRAP_TOKEN: adminToken };
-  if (process.env.DATABASE_URL) {
-    const db = await createEmptyPostgresDatabase(process.env.DATABASE_URL);
-    env.DATABASE_URL = db.url;
-    dropDatabase = db.drop;
-  }
-  const quiet = new Writable({ write: (_chunk, _enc, done) => done() });
-  server = await startServer(loadConfig({ data: dir, host: '127.0.0.1', port: '0', logLevel: 'silent' }, env), quiet);
+  running = await startInProcessServer('palisade-access-e2e-', adminToken);
+  server = running.server;
 });
 
 afterAll(async () => {
-  await server?.close();
-  await dropDatabase?.();
-  await rm(dir, { recursive: true, force: true });
+  await running?.close();
 });
 
 describe('access through the palisade command line', () => {

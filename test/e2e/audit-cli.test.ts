@@ -5,22 +5,19 @@
  * that names each kind of damage (the offline commands run with no server address and no token).
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/core/config.ts';
 import { generateToken } from '../../src/core/secret-token.ts';
-import { createEmptyPostgresDatabase } from '../../src/db/test-db.ts';
-import { startServer, type RunningServer } from '../../src/server.ts';
+import type { RunningServer } from '../../src/server.ts';
+import { startInProcessServer, type InProcessServer } from './in-process-server.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/palisade.mjs', import.meta.url));
 const adminToken = generateToken();
 let server: RunningServer;
 let dir: string;
-let dropDatabase: (() => Promise<void>) | undefined;
+let running: InProcessServer | undefined;
 
 interface Run {
   code: number;
@@ -75,23 +72,15 @@ async function settled(): Promise<number> {
 
 let key = '';
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'palisade-audit-cli-'));
-  const env: NodeJS.ProcessEnv = { PALISADE_BOOTSTRAP_TOKEN: adminToken, PALISADE_LOG_NAME: 'cli-test' };
-  if (process.env.DATABASE_URL) {
-    const db = await createEmptyPostgresDatabase(process.env.DATABASE_URL);
-    env.DATABASE_URL = db.url;
-    dropDatabase = db.drop;
-  }
-  const quiet = new Writable({ write: (_chunk, _enc, done) => done() });
-  server = await startServer(loadConfig({ data: path.join(dir, 'data'), host: '127.0.0.1', port: '0', logLevel: 'silent' }, env), quiet);
+  running = await startInProcessServer('palisade-audit-cli-', adminToken, { env: { PALISADE_LOG_NAME: 'cli-test' }, dataSubdir: 'data' });
+  server = running.server;
+  dir = running.dir;
   for (let i = 0; i < 5; i++) await api('POST', '/api/v1/vendors', { name: `Vendor ${i}` });
   await settled();
 });
 
 afterAll(async () => {
-  await server?.close();
-  await dropDatabase?.();
-  await rm(dir, { recursive: true, force: true });
+  await running?.close();
 });
 
 describe('palisade audit', () => {

@@ -5,24 +5,21 @@
  */
 import { execFile } from 'node:child_process';
 import { createHash, generateKeyPairSync } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/core/config.ts';
 import { generateToken, isWellFormedToken } from '../../src/core/secret-token.ts';
-import { createEmptyPostgresDatabase } from '../../src/db/test-db.ts';
-import { startServer, type RunningServer } from '../../src/server.ts';
+import type { RunningServer } from '../../src/server.ts';
+import { startInProcessServer, type InProcessServer } from './in-process-server.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/palisade.mjs', import.meta.url));
 const adminToken = generateToken();
 
 let server: RunningServer;
 let dir: string;
-let dropDatabase: (() => Promise<void>) | undefined;
+let running: InProcessServer | undefined;
 
 interface Run {
   code: number;
@@ -59,21 +56,13 @@ function sshPublicKey(comment: string): string {
 }
 
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'palisade-cli-e2e-'));
-  const env: NodeJS.ProcessEnv = { PALISADE_BOOTSTRAP_TOKEN: adminToken };
-  if (process.env.DATABASE_URL) {
-    const db = await createEmptyPostgresDatabase(process.env.DATABASE_URL);
-    env.DATABASE_URL = db.url;
-    dropDatabase = db.drop;
-  }
-  const quiet = new Writable({ write: (_chunk, _enc, done) => done() });
-  server = await startServer(loadConfig({ data: dir, host: '127.0.0.1', port: '0', logLevel: 'silent' }, env), quiet);
+  running = await startInProcessServer('palisade-cli-e2e-', adminToken);
+  server = running.server;
+  dir = running.dir;
 });
 
 afterAll(async () => {
-  await server?.close();
-  await dropDatabase?.();
-  await rm(dir, { recursive: true, force: true });
+  await running?.close();
 });
 
 describe('the palisade command line', () => {

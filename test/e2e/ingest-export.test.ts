@@ -4,19 +4,16 @@
  * collector that the server delivers to by itself. PGlite, or PostgreSQL when DATABASE_URL is set.
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/core/config.ts';
 import { generateToken } from '../../src/core/secret-token.ts';
-import { createEmptyPostgresDatabase } from '../../src/db/test-db.ts';
 import { ocsfProblems } from '../../src/modules/audit-export/ocsf-schema.test-support.ts';
 import { startCollector, type Collector } from '../../src/modules/audit-export/syslog-test-listener.test-support.ts';
 import { githubSignature } from '../../src/modules/ingest/github-signature.ts';
-import { startServer, type RunningServer } from '../../src/server.ts';
+import type { RunningServer } from '../../src/server.ts';
+import { startInProcessServer, type InProcessServer } from './in-process-server.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/palisade.mjs', import.meta.url));
 const FIXTURES = new URL('../fixtures/ingest/', import.meta.url);
@@ -25,7 +22,7 @@ const adminToken = generateToken();
 let server: RunningServer;
 let dir: string;
 let collector: Collector;
-let dropDatabase: (() => Promise<void>) | undefined;
+let running: InProcessServer | undefined;
 
 /** Run `palisade …` with `stdin` piped in. */
 function cli(args: string[], stdin = ''): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -53,23 +50,15 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 
 }
 
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'palisade-ingest-e2e-'));
-  const env: NodeJS.ProcessEnv = { PALISADE_BOOTSTRAP_TOKEN: adminToken };
-  if (process.env.DATABASE_URL) {
-    const db = await createEmptyPostgresDatabase(process.env.DATABASE_URL);
-    env.DATABASE_URL = db.url;
-    dropDatabase = db.drop;
-  }
+  running = await startInProcessServer('palisade-ingest-e2e-', adminToken);
+  server = running.server;
+  dir = running.dir;
   collector = await startCollector();
-  const quiet = new Writable({ write: (_chunk, _enc, done) => done() });
-  server = await startServer(loadConfig({ data: dir, host: '127.0.0.1', port: '0', logLevel: 'silent' }, env), quiet);
 }, 60_000);
 
 afterAll(async () => {
-  await server?.close();
+  await running?.close();
   await collector?.close();
-  await dropDatabase?.();
-  await rm(dir, { recursive: true, force: true });
 });
 
 describe('ingestion and export, end to end', () => {

@@ -3,23 +3,20 @@
  * server (PGlite in a temporary folder, or PostgreSQL when DATABASE_URL is set).
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/core/config.ts';
 import { newId } from '../../src/core/ids.ts';
 import { generateToken } from '../../src/core/secret-token.ts';
-import { createEmptyPostgresDatabase } from '../../src/db/test-db.ts';
-import { startServer, type RunningServer } from '../../src/server.ts';
+import type { RunningServer } from '../../src/server.ts';
+import { startInProcessServer, type InProcessServer } from './in-process-server.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/palisade.mjs', import.meta.url));
 const adminToken = generateToken();
 let server: RunningServer;
 let dir: string;
-let dropDatabase: (() => Promise<void>) | undefined;
+let running: InProcessServer | undefined;
 
 interface Run { code: number; stdout: string; stderr: string }
 
@@ -37,21 +34,13 @@ const json = (r: Run) => {
 const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'palisade-policy-e2e-'));
-  const env: NodeJS.ProcessEnv = { PALISADE_BOOTSTRAP_TOKEN: adminToken };
-  if (process.env.DATABASE_URL) {
-    const db = await createEmptyPostgresDatabase(process.env.DATABASE_URL);
-    env.DATABASE_URL = db.url;
-    dropDatabase = db.drop;
-  }
-  const quiet = new Writable({ write: (_chunk, _enc, done) => done() });
-  server = await startServer(loadConfig({ data: dir, host: '127.0.0.1', port: '0', logLevel: 'silent' }, env), quiet);
+  running = await startInProcessServer('palisade-policy-e2e-', adminToken);
+  server = running.server;
+  dir = running.dir;
 });
 
 afterAll(async () => {
-  await server?.close();
-  await dropDatabase?.();
-  await rm(dir, { recursive: true, force: true });
+  await running?.close();
 });
 
 /** Call the running server in process as the admin; throw unless the status is `status`. */

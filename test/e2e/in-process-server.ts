@@ -1,0 +1,48 @@
+/**
+ * @module test/e2e/in-process-server — a real Palisade server started in the test's own process (so the
+ * `palisade` command can be run against it as a child): PGlite in a fresh temporary folder, or a fresh
+ * PostgreSQL database when DATABASE_URL is set; the first admin's token preset, logs silent.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { loadConfig } from '../../src/core/config.ts';
+import { createEmptyPostgresDatabase } from '../../src/db/test-db.ts';
+import { startServer, type RunningServer } from '../../src/server.ts';
+
+export interface InProcessServer {
+  server: RunningServer;
+  /** The temporary folder (the data folder, or its parent when `dataSubdir` was given). */
+  dir: string;
+  /** Stop the server, drop the PostgreSQL database, remove the folder. */
+  close(): Promise<void>;
+}
+
+/**
+ * @example const s = await startInProcessServer('palisade-cli-e2e-', adminToken); … await s.close();
+ */
+export async function startInProcessServer(
+  prefix: string, adminToken: string, opts: { env?: NodeJS.ProcessEnv; dataSubdir?: string } = {},
+): Promise<InProcessServer> {
+  const dir = await mkdtemp(path.join(tmpdir(), prefix));
+  const env: NodeJS.ProcessEnv = { PALISADE_BOOTSTRAP_TOKEN: adminToken, ...opts.env };
+  let dropDatabase: (() => Promise<void>) | undefined;
+  if (process.env.DATABASE_URL) {
+    const db = await createEmptyPostgresDatabase(process.env.DATABASE_URL);
+    env.DATABASE_URL = db.url;
+    dropDatabase = db.drop;
+  }
+  const quiet = new Writable({ write: (_chunk, _enc, done) => done() });
+  const data = opts.dataSubdir ? path.join(dir, opts.dataSubdir) : dir;
+  const server = await startServer(loadConfig({ data, host: '127.0.0.1', port: '0', logLevel: 'silent' }, env), quiet);
+  return {
+    server,
+    dir,
+    async close() {
+      await server.close();
+      await dropDatabase?.();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
