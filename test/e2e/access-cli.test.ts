@@ -3,28 +3,17 @@
  * temporary folder, or PostgreSQL when DATABASE_URL is set): readiness with its reasons, vetting,
  * training, a request approved by the resource owner, the grant, settings, ending the engagement.
  */
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateToken } from '../../src/core/secret-token.ts';
 import type { RunningServer } from '../../src/server.ts';
-import { startInProcessServer, type InProcessServer } from './in-process-server.ts';
+import { palisadeCli, startInProcessServer, type CliRun, type InProcessServer } from './in-process-server.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/palisade.mjs', import.meta.url));
 const adminToken = generateToken();
 let server: RunningServer;
 let running: InProcessServer | undefined;
 
-interface Run { code: number; stdout: string; stderr: string }
-
-function cli(args: string[], token = adminToken): Promise<Run> {
-  const env = { PATH: process.env.PATH, HOME: process.env.HOME, PALISADE_URL: server.url, PALISADE_TOKEN: token } as NodeJS.ProcessEnv;
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { env, timeout: 20_000 }, (err, stdout, stderr) =>
-      resolve({ code: err ? Number((err as { code?: number }).code ?? -1) : 0, stdout, stderr }));
-  });
-}
-const json = (r: Run) => {
+const cli = palisadeCli(() => server.url, adminToken);
+const json = (r: CliRun) => {
   expect(r.code, r.stderr).toBe(0);
   return JSON.parse(r.stdout);
 };

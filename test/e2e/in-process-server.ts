@@ -3,10 +3,12 @@
  * `palisade` command can be run against it as a child): PGlite in a fresh temporary folder, or a fresh
  * PostgreSQL database when DATABASE_URL is set; the first admin's token preset, logs silent.
  */
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../src/core/config.ts';
 import { createEmptyPostgresDatabase } from '../../src/db/test-db.ts';
 import { startServer, type RunningServer } from '../../src/server.ts';
@@ -44,5 +46,24 @@ export async function startInProcessServer(
       await dropDatabase?.();
       await rm(dir, { recursive: true, force: true });
     },
+  };
+}
+
+const BIN = fileURLToPath(new URL('../../bin/palisade.mjs', import.meta.url));
+
+export interface CliRun { code: number; stdout: string; stderr: string }
+
+/**
+ * `palisade …` as a child process with only what a user would set: PATH, HOME, PALISADE_URL and
+ * PALISADE_TOKEN (`defaultToken` unless another is given).
+ * @example const cli = palisadeCli(() => server.url, adminToken); await cli(['whoami'], devToken);
+ */
+export function palisadeCli(url: () => string, defaultToken: string): (args: string[], token?: string) => Promise<CliRun> {
+  return (args, token = defaultToken) => {
+    const env = { PATH: process.env.PATH, HOME: process.env.HOME, PALISADE_URL: url(), PALISADE_TOKEN: token } as NodeJS.ProcessEnv;
+    return new Promise((resolve) => {
+      execFile(process.execPath, [BIN, ...args], { env, timeout: 20_000 }, (err, stdout, stderr) =>
+        resolve({ code: err ? Number((err as { code?: number }).code ?? -1) : 0, stdout, stderr }));
+    });
   };
 }
