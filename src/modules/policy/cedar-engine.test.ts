@@ -190,6 +190,38 @@ describe('trimming questions to what the policies read', () => {
     expect(evaluate(freeze, cedarQuestion('read', alice, repo, { ...ctx, now: new Date(1_790_000_000_000) })).determining).toEqual(['freeze']);
   });
 
+  it('keys a time-reading answer by the interval between the literals context.now is compared with, and by the second otherwise', () => {
+    const freeze = compiled(`${DEFAULT_POLICY_TEXT}\n@id("freeze") forbid (principal, action, resource) when { context.now >= 1790000000 && context.now < 1790003600 };`);
+    expect([...freeze.reads.nowCuts].sort()).toEqual([1790000000, 1790003600]);
+    expect(freeze.reads.nowExact).toBe(false);
+    const ask = (set: CompiledPolicySet, seconds: number) => evaluate(set, cedarQuestion('read', alice, repo, { ...ctx, now: new Date(seconds * 1000) }));
+    // Seven moments in five intervals (before, at the first literal, between, at the second, after): five answers remembered.
+    for (const [t, decision] of [[1_789_000_000, 'allow'], [1_789_999_999, 'allow'], [1_790_000_000, 'deny'], [1_790_000_001, 'deny'], [1_790_003_599, 'deny'], [1_790_003_600, 'allow'], [1_795_000_000, 'allow']] as const) {
+      expect(ask(freeze, t).decision, String(t)).toBe(decision);
+    }
+    expect([...freeze.slices.values()][0]!.answers.size).toBe(5);
+
+    const relative = compiled(`${DEFAULT_POLICY_TEXT}\n@id("before-end") forbid (principal, action, resource) when { context.now + 3600 > context.engagement.endsAt };`);
+    expect(relative.reads.nowExact).toBe(true);
+    for (const t of [1_789_000_000, 1_789_000_001, 1_789_000_002]) ask(relative, t);
+    expect([...relative.slices.values()][0]!.answers.size).toBe(3);
+  });
+
+  it('gives the same decisions remembered by interval as evaluated whole, around every literal the time is compared with', () => {
+    const text = `${DEFAULT_POLICY_TEXT}
+@id("window") forbid (principal, action == Palisade::Action::"write", resource) when { context.now >= 1790000000 && context.now < 1790003600 };
+@id("not-at") forbid (principal, action, resource) when { !(1790007200 != context.now) && resource.environment == "production" };
+@id("after") permit (principal, action == Palisade::Action::"admin", resource) when { 1790010000 < context.now };`;
+    const set = compiled(text);
+    const near = fc.constantFrom(1_790_000_000, 1_790_003_600, 1_790_007_200, 1_790_010_000).chain((c) => fc.integer({ min: c - 2, max: c + 2 }));
+    fc.assert(fc.property(near, fc.constantFrom('read', 'write', 'admin') as fc.Arbitrary<'read'>, fc.constantFrom('production', 'staging'), (t, a, env) => {
+      const q = cedarQuestion(a, alice, { ...repo, environment: env }, { ...ctx, now: new Date(t * 1000) });
+      const whole = evaluate(set, q, { validate: true });
+      const remembered = evaluate(set, q);
+      expect({ decision: remembered.decision, determining: [...remembered.determining].sort() }).toEqual({ decision: whole.decision, determining: [...whole.determining].sort() });
+    }), { numRuns: Number(process.env.PALISADE_FUZZ_RUNS ?? 300) });
+  });
+
   it('never changes a decision (random questions, trimmed and whole)', () => {
     const principal = fc.record({
       handle: fc.constantFrom('alice', 'dev-001', 'dev-123'), kind: fc.constantFrom('external', 'member') as fc.Arbitrary<'external' | 'member'>,

@@ -10,7 +10,11 @@
  *   by id; a nested context record is passed whole, the whole context when a policy uses `context`
  *   as a value);
  * - Cedar is a pure function of the slice and the trimmed question, so an answer is reused only for
- *   the very same trimmed question. Time is part of it only when a policy reads `context.now`.
+ *   the very same trimmed question. Time is part of it only when a policy reads `context.now`, and
+ *   then only as far as the policies can tell times apart: when every use of `context.now` compares
+ *   it with a literal (`context.now >= 1900000000`), two moments on the same side of every such
+ *   literal get the same answer, so the remembered answer is keyed by that interval. Any other use
+ *   (against an attribute, in arithmetic, the context as a value) keys by the exact second.
  *
  * A trim that were wrong could only make a policy fail to evaluate, which the authorizer treats as deny.
  */
@@ -26,6 +30,10 @@ export interface PolicyReads {
   tags: boolean;
   /** `context` is used as a value, not only through its attributes: nothing is trimmed from it. */
   wholeContext: boolean;
+  /** The literals `context.now` is compared with (`<`, `<=`, `>`, `>=`, `==`, `!=`). */
+  nowCuts: Set<number>;
+  /** `context.now` is used some other way: answers depend on the exact second. */
+  nowExact: boolean;
 }
 
 /**
@@ -39,7 +47,23 @@ export interface PolicyScope {
   resource: string | null;
 }
 
-export const emptyReads = (): PolicyReads => ({ attributes: new Set(), tags: false, wholeContext: false });
+export const emptyReads = (): PolicyReads => ({ attributes: new Set(), tags: false, wholeContext: false, nowCuts: new Set(), nowExact: false });
+
+const COMPARISONS = new Set(['<', '<=', '>', '>=', '==', '!=']);
+
+/** `context.now` in Cedar's JSON form. */
+function isContextNow(node: unknown): boolean {
+  if (node === null || typeof node !== 'object' || !('.' in node)) return false;
+  const dot = (node as { '.': { left?: { Var?: unknown }; attr?: unknown } })['.'];
+  return dot.attr === 'now' && dot.left?.Var === 'context';
+}
+
+/** The integer of a literal `{ "Value": n }`, else null. */
+function integerLiteral(node: unknown): number | null {
+  if (node === null || typeof node !== 'object' || !('Value' in node)) return null;
+  const v = (node as { Value: unknown }).Value;
+  return typeof v === 'number' && Number.isSafeInteger(v) ? v : null;
+}
 
 /**
  * Add what one policy's conditions read (Cedar's JSON form of the policy) to `reads`.
@@ -55,9 +79,20 @@ export function collectReads(node: unknown, reads: PolicyReads, parent: string |
     if (key === 'hasTag' || key === 'getTag') reads.tags = true;
     if (key === 'Var' && value === 'context' && parent !== '.' && parent !== 'has') reads.wholeContext = true;
     if (key === 'Var' || key === 'Value') continue;
+    if (COMPARISONS.has(key) && value && typeof value === 'object') {
+      const { left, right } = value as { left?: unknown; right?: unknown };
+      const cut = isContextNow(left) ? integerLiteral(right) : isContextNow(right) ? integerLiteral(left) : null;
+      if (cut !== null) {
+        reads.attributes.add('now');
+        reads.nowCuts.add(cut);
+        continue;
+      }
+    }
     if ((key === '.' || key === 'has') && value && typeof value === 'object') {
       const { left, attr, ...rest } = value as { left?: unknown; attr?: string | string[] };
       for (const a of Array.isArray(attr) ? attr : attr !== undefined ? [attr] : []) reads.attributes.add(a);
+      // Reached only for uses other than a comparison with a literal (those are taken above).
+      if (key === '.' && isContextNow(node)) reads.nowExact = true;
       // `left` is the thing whose attribute is read: `context.x` does not use the context as a value.
       collectReads(left, reads, key);
       collectReads(rest, reads, null);
@@ -85,8 +120,13 @@ export function scopeOf(p: { principal: unknown; action: unknown; resource: unkn
 export interface Slice {
   handle: string;
   reads: PolicyReads;
-  /** Trimmed question (JSON) → Cedar's answer. */
+  /** Trimmed question (JSON, `context.now` as its interval when `nowCuts`) → Cedar's answer. */
   answers: Map<string, CedarAnswer>;
+  /**
+   * Sorted literals every use of `context.now` in the slice is compared with, or null when answers
+   * depend on the exact second (or the slice does not read the time at all).
+   */
+  nowCuts: number[] | null;
 }
 
 /** Bounds on memory (not on correctness): past these, slices and remembered answers start afresh. */
@@ -119,12 +159,16 @@ export function sliceFor(set: CompiledPolicySet, action: string, principal: stri
     for (const a of r.attributes) reads.attributes.add(a);
     reads.tags ||= r.tags;
     reads.wholeContext ||= r.wholeContext;
+    for (const c of r.nowCuts) reads.nowCuts.add(c);
+    reads.nowExact ||= r.nowExact;
   }
   if (set.slices.size >= MAX_SLICES) set.slices.clear();
   const handle = `${set.handle}/${set.slices.size}`;
   const parsed = cedar.preparsePolicySet(handle, { staticPolicies: policies });
   if (parsed.type !== 'success') throw new Error(`a slice of a valid policy set did not parse: ${parsed.errors.map((e) => e.message).join('; ')}`);
-  const slice: Slice = { handle, reads, answers: new Map() };
+  const byInterval = reads.attributes.has('now') && !reads.nowExact && !reads.wholeContext;
+  const nowCuts = byInterval ? [...reads.nowCuts].sort((a, b) => a - b) : null;
+  const slice: Slice = { handle, reads, answers: new Map(), nowCuts };
   set.slices.set(key, slice);
   return slice;
 }
@@ -149,11 +193,31 @@ export function trim(q: CedarQuestion, reads: PolicyReads): CedarQuestion {
 }
 
 /**
+ * Which interval between the sorted `cuts` the moment `now` falls in: `<n` when n cuts lie below it,
+ * `=n` when it equals the next one. Every comparison of `now` with a cut has the same outcome for two
+ * moments with the same interval.
+ * @example nowInterval([10, 20], 15) // '<1'; nowInterval([10, 20], 20) // '=1'
+ */
+export function nowInterval(cuts: readonly number[], now: number): string {
+  let lo = 0;
+  let hi = cuts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (cuts[mid]! < now) lo = mid + 1;
+    else hi = mid;
+  }
+  return cuts[lo] === now ? `=${lo}` : `<${lo}`;
+}
+
+/**
  * Cedar's answer for the question from this slice, remembered per trimmed question.
  * @example const answer = askSlice(slice, trim(question, slice.reads));
  */
 export function askSlice(slice: Slice, trimmed: CedarQuestion): CedarAnswer {
-  const key = JSON.stringify(trimmed);
+  const now = trimmed.context.now;
+  const key = slice.nowCuts && typeof now === 'number'
+    ? JSON.stringify({ ...trimmed, context: { ...trimmed.context, now: nowInterval(slice.nowCuts, now) } })
+    : JSON.stringify(trimmed);
   const known = slice.answers.get(key);
   if (known) return { decision: known.decision, determining: [...known.determining], errors: [...known.errors] };
   const answer = cedar.statefulIsAuthorized({ ...trimmed, preparsedPolicySetId: slice.handle });
