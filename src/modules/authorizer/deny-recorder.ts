@@ -1,8 +1,11 @@
 /**
  * @module authorizer/deny-recorder — writes `authz.denied` events with group commit. A deny is
- * answered only once its event is durable, but denials that arrive while a write is on its way
- * share the next one: a single multi-row INSERT (atomic by itself, one round trip, no explicit
- * transaction). A burst of denials costs one write per round trip instead of one transaction each.
+ * answered only once its event is durable, but denials share writes: a write starts one turn of the
+ * event loop after the first denial that waits for it (so every request already read in that turn
+ * joins), and denials that arrive while a write is on its way share the next one. Each write is a
+ * single multi-row INSERT (atomic by itself, one round trip, no explicit transaction). PGlite runs a
+ * statement synchronously on the event loop, so without that turn every denial would start its own
+ * write before the next request was even read.
  */
 import type { Queryable } from '../../db/database.ts';
 import type { AuditService } from '../audit/audit-service.ts';
@@ -29,6 +32,14 @@ export function createDenyRecorder(db: Queryable, audit: AuditService): DenyReco
       if (waiting) flush();
     });
   };
+  /** Start a write one event-loop turn from now, unless one is on its way (its end starts the next). */
+  const schedule = () => {
+    if (inFlight) return;
+    inFlight = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+      inFlight = null;
+      if (waiting) flush();
+    });
+  };
 
   return {
     record(items) {
@@ -42,7 +53,7 @@ export function createDenyRecorder(db: Queryable, audit: AuditService): DenyReco
       }
       waiting.items.push(...items);
       const { done } = waiting;
-      if (!inFlight) flush();
+      schedule();
       return done;
     },
   };
