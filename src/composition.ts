@@ -137,7 +137,7 @@ export function createServices(deps: { db: Database; clock: Clock; dataDir?: str
   const accessRequests = createAccessRequestService({ db, clock, audit, policy: requestPolicy });
   const grants = createGrantService({ db, clock, audit });
   const approvers = createApproverService({ db, clock, audit });
-  const authorizer = createAuthorizerService({ db, clock, audit, policies, epoch: authzEpoch });
+  const authorizer = createAuthorizerService({ db, clock, audit, policies, epoch: authzEpoch, denyJournalDir: deps.dataDir === undefined ? null : join(deps.dataDir, 'authz-denials') });
   const reviews = createReviewService({ db, clock, audit });
   const scanner = createScanner();
   const pushRules = createPushRulesService({ db, clock, audit });

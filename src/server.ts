@@ -99,6 +99,11 @@ export async function startServer(cfg: ServerConfig, out: NodeJS.WritableStream)
       (n) => n > 0 && logger.warn({ events: n }, 'recorded git events spooled before the last stop'),
       (err: unknown) => logger.error({ err }, 'spooled git events could not be recorded yet'),
     );
+    // Denials journaled by a server that was killed before their group commit go into the log now.
+    void services.authorizer.recoverDenials().then(
+      (n) => n > 0 && logger.warn({ events: n }, 'recorded authz.denied events journaled before the last stop'),
+      (err: unknown) => logger.error({ err }, 'journaled denials could not be recorded yet'),
+    );
     const running = app;
     return {
       url,

@@ -68,7 +68,7 @@ lat.sort((a, b) => a - b);
 const at = (p) => Number(lat[Math.min(lat.length - 1, Math.floor(p * lat.length))].toFixed(2));
 const perRequest = mode === 'batch' ? batch : mode === 'me' ? 0 : 1;
 console.log(JSON.stringify({
-  mode, connections, requests: total, decisions: total * perRequest, seconds: Number(seconds.toFixed(2)),
+  mode, connections, requests: total, clientCpuUsPerRequest: Math.round((process.cpuUsage().user + process.cpuUsage().system) / (total + warmup)), decisions: total * perRequest, seconds: Number(seconds.toFixed(2)),
   requestsPerSecond: Math.round(total / seconds), decisionsPerSecond: Math.round((total * perRequest) / seconds),
   latency_ms: { p50: at(0.5), p99: at(0.99) }, statuses,
 }));

@@ -2,7 +2,7 @@
  * @module http/authenticate — resolves `Authorization: Bearer pal_…` to an actor for every
  * /api/v1 route that is not public, then checks the route's permission before validation.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { ForbiddenError, UnauthenticatedError } from '../core/errors.ts';
 import { scrubTokens } from '../core/secret-token.ts';
 import type { RequestOrigin } from '../modules/auth/actor.ts';
@@ -60,15 +60,16 @@ export function installAuthentication(app: FastifyInstance, tokens: TokenService
     request.actor = actor;
   });
 
-  app.addHook('preValidation', async (request) => {
+  // A callback hook, not an async one: it runs on every request, and a promise per request is measurable.
+  app.addHook('preValidation', (request, _reply, done) => {
     const { permission, public: isPublic } = request.routeOptions.config;
-    if (isPublic || !isApiRequest(request)) return;
-    if (!request.actor) throw new UnauthenticatedError('authentication required');
     // An authenticated caller on an unknown path gets the plain 404 from the not-found handler.
-    if (request.is404) return;
+    if (isPublic || !isApiRequest(request) || (request.actor && request.is404)) return done();
+    if (!request.actor) return done(new UnauthenticatedError('authentication required') as unknown as FastifyError);
     if (!permission || !isPermitted(request.actor, permission)) {
-      throw new ForbiddenError(`role '${request.actor.role}' may not use this route`);
+      return done(new ForbiddenError(`role '${request.actor.role}' may not use this route`) as unknown as FastifyError);
     }
+    done();
   });
 
   // Deny by default: refuse to start with an /api route that names no permission.

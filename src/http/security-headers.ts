@@ -24,13 +24,15 @@ const OVERRIDABLE = new Set(['content-security-policy', 'cache-control']);
 
 /** Add the security headers to every reply that goes through Fastify's hooks. */
 export function installSecurityHeaders(app: FastifyInstance, opts: { https: boolean }) {
-  const headers = Object.entries(securityHeaders(opts));
-  app.addHook('onSend', async (request, reply, payload) => {
+  const all = Object.entries(securityHeaders(opts));
+  const fixed = Object.fromEntries(all.filter(([name]) => !OVERRIDABLE.has(name)));
+  const defaults = all.filter(([name]) => OVERRIDABLE.has(name));
+  // A callback hook, not an async one: it runs on every response, and a promise per response is measurable.
+  app.addHook('onSend', (request, reply, payload, done) => {
     void reply.header('x-request-id', String(request.id));
+    void reply.headers(fixed);
     // A route may set its own content-security-policy or cache-control; every other header is fixed.
-    for (const [name, value] of headers) {
-      if (!OVERRIDABLE.has(name) || !reply.hasHeader(name)) void reply.header(name, value);
-    }
-    return payload;
+    for (const [name, value] of defaults) if (!reply.hasHeader(name)) void reply.header(name, value);
+    done(null, payload);
   });
 }

@@ -29,6 +29,13 @@ export interface AuditService {
    * @example await audit.recordMany(tx, lines.map((l) => ({ actor: origin, event: toEvent(l) })));
    */
   recordMany(tx: Queryable, items: readonly { actor: AnyActor | RequestOrigin; event: AuditEventInput }[]): Promise<string[]>;
+  /**
+   * The row `record` would write, with its id and time fixed now, for writers that journal an event
+   * before it reaches the database (authorizer/deny-recorder.ts). Throws as `record` does.
+   */
+  prepare(actor: AnyActor | RequestOrigin, event: AuditEventInput): AuditRow;
+  /** Write prepared rows in one statement; a row whose id is already stored is skipped (a replayed journal). */
+  recordPrepared(tx: Queryable, rows: readonly AuditRow[]): Promise<void>;
   list(actor: AnyActor, query: AuditQuery): Promise<Page<AuditEvent>>;
 }
 
@@ -107,6 +114,10 @@ export function createAuditService(deps: { db: Database; clock: Clock }): AuditS
       await insertEvents(tx, rows);
       return rows.map((r) => r.id);
     },
+
+    prepare: (actor, event) => rowOf(actor, event, deps.clock.now()),
+
+    recordPrepared: (tx, rows) => insertEvents(tx, rows, { skipStoredIds: true }),
 
     async list(actor, query) {
       assertPermitted(actor, 'audit.read');

@@ -38,7 +38,7 @@ export async function insertEvent(q: Queryable, e: AuditRow): Promise<void> {
  * same transaction as the changes they describe. Every column travels as a text array (times as ISO
  * text, details as JSON text) and is cast in SQL: both drivers pass text[] the same way.
  */
-export async function insertEvents(q: Queryable, rows: readonly AuditRow[]): Promise<void> {
+export async function insertEvents(q: Queryable, rows: readonly AuditRow[], opts: { skipStoredIds?: boolean } = {}): Promise<void> {
   if (rows.length === 0) return;
   const col = <T>(f: (r: AuditRow) => T) => rows.map(f);
   await q.query(
@@ -47,7 +47,8 @@ export async function insertEvents(q: Queryable, rows: readonly AuditRow[]): Pro
      SELECT id::uuid, at::timestamptz, type, outcome, actor_id::uuid, handle, role, ip, ua, target_type, target_id, engagement_id::uuid, request_id, details::jsonb
      FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[],
        $12::text[], $13::text[], $14::text[])
-       AS v(id, at, type, outcome, actor_id, handle, role, ip, ua, target_type, target_id, engagement_id, request_id, details)`,
+       AS v(id, at, type, outcome, actor_id, handle, role, ip, ua, target_type, target_id, engagement_id, request_id, details)
+     ${opts.skipStoredIds ? 'ON CONFLICT (id) DO NOTHING' : ''}`,
     [
       col((r) => r.id), col((r) => r.occurredAt.toISOString()), col((r) => r.type), col((r) => r.outcome), col((r) => r.actorId),
       col((r) => r.actorHandle), col((r) => r.actorRole), col((r) => r.actorIp), col((r) => r.actorUserAgent), col((r) => r.targetType),

@@ -33,7 +33,11 @@ export interface AuthorizerService {
   authorizeMany(actor: AnyActor, inputs: AuthorizeInput[]): Promise<Decision[]>;
   /** The cache, for tests and the benchmark. */
   readonly cache: AuthzCache;
-  /** Release the cache's database connection (server shutdown). */
+  /** Write journaled denials to the database now (tests; see deny-recorder.ts). */
+  flushDenials(): Promise<void>;
+  /** Write denials journaled by a process that is gone (server start); returns how many. */
+  recoverDenials(): Promise<number>;
+  /** Write journaled denials, then release the cache's database connection (server shutdown). */
   close(): Promise<void>;
 }
 
@@ -50,7 +54,11 @@ function subjectActor(asker: AnyActor, person: PersonFacts | null, sourceIp: str
 }
 
 /** @example const authorizer = createAuthorizerService({ db, clock, audit, policies }); */
-export function createAuthorizerService(deps: { db: Database; clock: Clock; audit: AuditService; policies: PolicyService; epoch?: EpochWatcher }): AuthorizerService {
+export function createAuthorizerService(deps: {
+  db: Database; clock: Clock; audit: AuditService; policies: PolicyService; epoch?: EpochWatcher;
+  /** Where denials are journaled before they are answered (deny-recorder.ts); without it each waits for its commit. */
+  denyJournalDir?: string | null;
+}): AuthorizerService {
   const { db, clock, audit, policies } = deps;
   const cache = createAuthzCache({ db, loadPolicies: (q) => policies.inForce(q), ...(deps.epoch ? { epoch: deps.epoch } : {}) });
 
@@ -134,7 +142,7 @@ export function createAuthorizerService(deps: { db: Database; clock: Clock; audi
     return { decision: first, person };
   };
 
-  const denials = createDenyRecorder(db, audit);
+  const denials = createDenyRecorder({ db, audit, journalDir: deps.denyJournalDir ?? null });
   const recordDenials = async (actor: AnyActor, denied: { input: AuthorizeInput; decision: Decision; person: PersonFacts | null }[]) => {
     await denials.record(denied.map(({ input, decision: d, person }) => {
       const sourceIp = input.context?.sourceIp ?? null;
@@ -180,7 +188,12 @@ export function createAuthorizerService(deps: { db: Database; clock: Clock; audi
 
   return {
     cache,
-    close: () => cache.close(),
+    flushDenials: () => denials.flush(),
+    recoverDenials: () => denials.recover(),
+    close: async () => {
+      await denials.close();
+      await cache.close();
+    },
     authorizeMany,
     async authorize(actor, input) {
       return (await authorizeMany(actor, [input]))[0]!;

@@ -69,6 +69,8 @@ describe('POST /api/v1/authorize', () => {
       expect(d.grantId).toBeNull();
       expect(d.reasons).toEqual([`no effective grant gives ${dev.handle} read on ${repo.name}: grant ${grantId} ended at 2026-03-02T18:00:00.000Z`]);
       expect(d.missing).toEqual([`an effective grant covering read on ${repo.name} (ask for it with an access request)`]);
+      // Answered once journaled; in the log after the group commit.
+      await t.services.authorizer.flushDenials();
       const [event] = await t.database.db.query<{ outcome: string; actor_handle: string; target_id: string; details: Record<string, unknown> }>(
         "SELECT outcome, actor_handle, target_id, details FROM audit_events WHERE type = 'authz.denied' AND target_id = $1 ORDER BY seq DESC LIMIT 1",
         [repo.id],
@@ -185,6 +187,7 @@ describe('the cache', () => {
       expect(d.reasons[0]).toBe(`no effective grant gives ${dev.handle} read on ${repo.name}`);
     }
     // A gateway's denial is the developer's attempt: recorded with them as the actor.
+    await Promise.all([t.services.authorizer.flushDenials(), other.authorizer.flushDenials()]);
     const [event] = await t.database.db.query<{ actor_handle: string; details: { gateway: string; askedBy: string } }>(
       "SELECT actor_handle, details FROM audit_events WHERE type = 'authz.denied' AND target_id = $1 ORDER BY seq DESC LIMIT 1", [repo.id]);
     expect(event).toMatchObject({ actor_handle: dev.handle, details: { gateway: 'ssh', askedBy: 'system' } });
