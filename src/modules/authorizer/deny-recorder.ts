@@ -42,7 +42,7 @@ export interface DenyRecorder {
 }
 
 /** How long a journaled denial may wait for its group commit. */
-const FLUSH_MS = 20;
+const FLUSH_MS = 50;
 /** A group commit starts at once when this many are waiting; also the most rows one INSERT takes. */
 const MAX_BATCH = 1000;
 /** After a failed commit, the journal files are tried again this much later. */
