@@ -142,7 +142,11 @@ export function createAuthorizerService(deps: {
     return { decision: first, person };
   };
 
-  const denials = createDenyRecorder({ db, audit, journalDir: deps.denyJournalDir ?? null });
+  const denials = createDenyRecorder({
+    db, audit, journalDir: deps.denyJournalDir ?? null,
+    // Shown in the server's output like the git gateway's event warnings; the journal is kept and retried.
+    onError: (err, what) => process.emitWarning(`${what}: ${(err as Error).message}`),
+  });
   const recordDenials = async (actor: AnyActor, denied: { input: AuthorizeInput; decision: Decision; person: PersonFacts | null }[]) => {
     await denials.record(denied.map(({ input, decision: d, person }) => {
       const sourceIp = input.context?.sourceIp ?? null;
