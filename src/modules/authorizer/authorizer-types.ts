@@ -83,11 +83,8 @@ function plainRef(v: unknown): string | null {
  */
 export function parseAuthorizeBodyFast(body: unknown): AuthorizeInput | null {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) return null;
-  let keys = 0;
   for (const k in body) {
-    if (!Object.hasOwn(body, k)) continue;
-    if (k !== 'principal' && k !== 'action' && k !== 'resource' && k !== 'context') return null;
-    keys++;
+    if (Object.hasOwn(body, k) && k !== 'principal' && k !== 'action' && k !== 'resource' && k !== 'context') return null;
   }
   const b = body as Record<string, unknown>;
   const principal = plainRef(b.principal);
@@ -108,7 +105,7 @@ export function parseAuthorizeBodyFast(body: unknown): AuthorizeInput | null {
       context.gateway = gateway;
     }
   }
-  return keys > 0 ? { principal, action: b.action as PermissionLevel, resource, context } : null;
+  return { principal, action: b.action as PermissionLevel, resource, context };
 }
 
 export const authorizeBatchSchema = z.object({

@@ -108,6 +108,11 @@ function direct(db: Queryable, audit: AuditService): DenyRecorder {
     });
   };
 
+  /** Resolves once nothing is waiting or being written (a failed write has already rejected its callers). */
+  const drain = async () => {
+    while (inFlight || waiting) await (inFlight ?? waiting!.done.catch(() => undefined));
+  };
+
   return {
     record(items) {
       if (items.length === 0) return Promise.resolve();
@@ -123,13 +128,9 @@ function direct(db: Queryable, audit: AuditService): DenyRecorder {
       schedule();
       return done;
     },
-    flush: async () => {
-      while (inFlight || waiting) await (inFlight ?? waiting!.done.catch(() => undefined));
-    },
+    flush: drain,
     recover: () => Promise.resolve(0),
-    close: async () => {
-      while (inFlight || waiting) await (inFlight ?? waiting!.done.catch(() => undefined));
-    },
+    close: drain,
   };
 }
 
@@ -149,6 +150,7 @@ function journaled(deps: {
   let timer: NodeJS.Timeout | null = null;
   let flushing: Promise<void> | null = null;
   let closed = false;
+  let folderMade = false;
 
   const commitFile = async (path: string, rows: AuditRow[]) => {
     for (let i = 0; i < rows.length; i += MAX_BATCH) await audit.recordPrepared(db, rows.slice(i, i + MAX_BATCH));
@@ -163,9 +165,11 @@ function journaled(deps: {
     const taken = open;
     open = null;
     if (taken) closeSync(taken.fd);
-    const retries = failed.splice(0);
+    // Files whose commit failed before are read back from disk; the one just closed has its rows in memory.
+    const files: { path: string; rows: AuditRow[] | null }[] = failed.splice(0).map((path) => ({ path, rows: null }));
+    if (taken) files.push(taken);
     let firstError: unknown = null;
-    for (const [path, rows] of [...retries.map((p) => [p, null] as const), ...(taken ? [[taken.path, taken.rows] as const] : [])]) {
+    for (const { path, rows } of files) {
       try {
         await commitFile(path, rows ?? readJournal(path));
       } catch (err) {
@@ -192,7 +196,8 @@ function journaled(deps: {
 
   const append = (rows: AuditRow[]) => {
     if (!open) {
-      mkdirSync(journalDir, { recursive: true, mode: 0o700 });
+      if (!folderMade) mkdirSync(journalDir, { recursive: true, mode: 0o700 });
+      folderMade = true;
       const path = join(journalDir, `denials-${instance}-${++fileNo}.jsonl`);
       open = { path, fd: openSync(path, 'a', 0o600), rows: [] };
     }
