@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { newId } from '../../src/core/ids.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
+import { day, vetAndTrain } from '../helpers/vetting.ts';
 
 export interface GitRun {
   code: number;
@@ -38,8 +39,6 @@ export interface GitFixture {
   events(type: string): Promise<{ outcome: string; actor_handle: string | null; details: any }[]>;
   close(): Promise<void>;
 }
-
-const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 
 export async function createGitFixture(): Promise<GitFixture> {
   const t = await createTestApp(new Date());
@@ -77,11 +76,7 @@ export async function createGitFixture(): Promise<GitFixture> {
   const developer: GitFixture['developer'] = async (handle) => {
     const dev = await person(handle, 'external');
     await api('POST', `/api/v1/engagements/${e.id}/developers`, { personId: dev.id, duty: 'backend' });
-    const vetting = `/api/v1/people/${dev.id}/vetting`;
-    await api('POST', `${vetting}/background-checks`, { status: 'clear', provider: 'Sterling', reference: 'ST-1', checkedOn: day(-5) }, 201);
-    await api('POST', `${vetting}/reference-checks`, { refereeName: 'Lead', refereeContact: 'lead@old.example', outcome: 'passed', checkedOn: day(-5) }, 201);
-    await api('POST', `${vetting}/quiz-results`, { quiz: 'security-awareness', score: 90, passMark: 80, takenOn: day(-5) }, 201);
-    await api('POST', `/api/v1/people/${dev.id}/training`, { module: 'security-awareness', completedAt: day(-5), expiresAt: day(300) }, 201);
+    await vetAndTrain(api, dev.id);
     return { id: dev.id, handle, gitToken: '', apiToken: await tokenFor(dev.id, ['api']) };
   };
 

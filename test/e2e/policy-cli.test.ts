@@ -9,6 +9,7 @@ import { newId } from '../../src/core/ids.ts';
 import { generateToken } from '../../src/core/secret-token.ts';
 import type { RunningServer } from '../../src/server.ts';
 import { palisadeCli, startInProcessServer, type CliRun, type InProcessServer } from './in-process-server.ts';
+import { day, vetAndTrain } from '../helpers/vetting.ts';
 
 const adminToken = generateToken();
 let server: RunningServer;
@@ -20,7 +21,6 @@ const json = (r: CliRun) => {
   expect(r.code, r.stderr).toBe(0);
   return JSON.parse(r.stdout);
 };
-const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 
 beforeAll(async () => {
   running = await startInProcessServer('palisade-policy-e2e-', adminToken);
@@ -49,11 +49,7 @@ async function setUp() {
   for (const term of ['nda', 'ip-ownership']) await api('PUT', `/api/v1/engagements/${e.id}/contract/${term}`, { sha256: 'a'.repeat(64), signer: 'Dana', signedAt: day(-10) });
   await api('POST', `/api/v1/engagements/${e.id}/activate`);
   await api('POST', `/api/v1/engagements/${e.id}/developers`, { personId: dev.id, duty: 'backend' });
-  const vetting = `/api/v1/people/${dev.id}/vetting`;
-  await api('POST', `${vetting}/background-checks`, { status: 'clear', provider: 'Sterling', reference: 'ST-1', checkedOn: day(-5) }, 201);
-  await api('POST', `${vetting}/reference-checks`, { refereeName: 'Lead', refereeContact: 'lead@old.example', outcome: 'passed', checkedOn: day(-5) }, 201);
-  await api('POST', `${vetting}/quiz-results`, { quiz: 'security-awareness', score: 90, passMark: 80, takenOn: day(-5) }, 201);
-  await api('POST', `/api/v1/people/${dev.id}/training`, { module: 'security-awareness', completedAt: day(-5), expiresAt: day(300) }, 201);
+  await vetAndTrain(api, dev.id);
   const repo = await api('POST', '/api/v1/resources', { name: 'shop/web', kind: 'git_repository', environment: 'staging', sensitivity: 'internal', ownerId: owner.id }, 201);
   const grantId = newId();
   const now = Date.now();
