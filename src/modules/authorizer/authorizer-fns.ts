@@ -2,6 +2,7 @@
  * @module authorizer/authorizer-fns — the pure parts of a decision: which grants are effective and
  * cover an action, which engagement a question is about, and the reasons in words.
  */
+import { changeAt, type TimeWindow } from '../../core/time-window.ts';
 import type { PermissionLevel } from '../access/request-policy.ts';
 import type { CedarAnswer, CompiledPolicySet } from '../policy/cedar-engine.ts';
 import type { CachedGrant, PersonFacts } from './authz-facts.ts';
@@ -35,6 +36,19 @@ export function effectiveGrantsFor(person: PersonFacts, resourceId: string, acti
   return person.grants
     .filter((g) => g.resourceId === resourceId && covers(g.permission, action) && isEffective(g, now))
     .sort((a, b) => b.endsAt.getTime() - a.endsAt.getTime() || (a.id < b.id ? -1 : 1));
+}
+
+/**
+ * Narrow `w` to the moments at which the person's grants on the resource are in the same state as
+ * at `w.at` (each started or not, ended or not): what effectiveGrantsFor and noGrantReason read.
+ * @example narrowToGrants(person, resourceId, w)
+ */
+export function narrowToGrants(person: PersonFacts, resourceId: string, w: TimeWindow): void {
+  for (const g of person.grants) {
+    if (g.resourceId !== resourceId) continue;
+    changeAt(w, g.startsAt.getTime());
+    changeAt(w, g.endsAt.getTime());
+  }
 }
 
 /**

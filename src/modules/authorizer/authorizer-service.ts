@@ -6,6 +6,7 @@
  * (the gateway that asked records the access itself).
  */
 import type { Clock } from '../../core/clock.ts';
+import { openWindow, type TimeWindow } from '../../core/time-window.ts';
 import { ForbiddenError } from '../../core/errors.ts';
 import type { Database } from '../../db/database.ts';
 import type { AuditService } from '../audit/audit-service.ts';
@@ -14,12 +15,13 @@ import { assertPermitted, isPermitted } from '../auth/permissions.ts';
 import { evaluate } from '../policy/cedar-engine.ts';
 import { cedarQuestion, type ContextFacts, type PrincipalFacts } from '../policy/policy-entities.ts';
 import type { PolicyService } from '../policy/policy-service.ts';
-import { computeReadiness } from '../vetting/readiness-fns.ts';
+import { computeReadiness, narrowToReadiness } from '../vetting/readiness-fns.ts';
 import { createAuthzCache, type AuthzCache, type FactsGeneration } from './authz-cache.ts';
 import type { EpochWatcher } from './authz-epoch.ts';
 import { createDenyRecorder } from './deny-recorder.ts';
 import type { CachedGrant, PersonFacts, ResourceFactsRow } from './authz-facts.ts';
-import { effectiveGrantsFor, engagementForQuestion, failClosed, noGrantReason, policyReason } from './authorizer-fns.ts';
+import { effectiveGrantsFor, engagementForQuestion, failClosed, narrowToGrants, noGrantReason, policyReason } from './authorizer-fns.ts';
+import { questionKey, recall, remember } from './decision-memo.ts';
 import type { AuthorizeInput, Decision } from './authorizer-types.ts';
 
 export interface AuthorizerService {
@@ -70,7 +72,8 @@ export function createAuthorizerService(deps: {
   };
 
   const evaluateWith = async (
-    gen: FactsGeneration, input: AuthorizeInput, person: PersonFacts, resource: ResourceFactsRow, grant: CachedGrant | null, engagementId: string | null, now: Date,
+    gen: FactsGeneration, input: AuthorizeInput, person: PersonFacts, resource: ResourceFactsRow, grant: CachedGrant | null, engagementId: string | null,
+    now: Date, window: TimeWindow,
   ): Promise<Decision> => {
     const inForce = await gen.policies();
     const base = {
@@ -84,6 +87,7 @@ export function createAuthorizerService(deps: {
     const set = inForce.set;
     const facts = engagementId ? await gen.readinessFacts(person.id, engagementId) : null;
     const readiness = facts ? computeReadiness(facts, now) : null;
+    if (facts) narrowToReadiness(facts, window);
     const principal: PrincipalFacts = {
       handle: person.handle, kind: person.kind, role: person.role, status: person.status, vendorId: person.vendorId,
       duty: engagementId ? (person.engagements.get(engagementId) ?? null) : null,
@@ -98,7 +102,7 @@ export function createAuthorizerService(deps: {
       permission: input.action,
       durationSeconds: 0,
     };
-    const answer = evaluate(set, cedarQuestion(input.action, principal, { ...resource }, context));
+    const answer = evaluate(set, cedarQuestion(input.action, principal, { ...resource }, context), { window });
     const { decision, forbidErrors } = failClosed(set, answer);
     if (decision === 'allow') {
       const reasons = [
@@ -119,9 +123,10 @@ export function createAuthorizerService(deps: {
     return { ...base, decision: 'deny', reasons, policyIds: answer.determining, grantId: null, missing };
   };
 
-  const decide = async (gen: FactsGeneration, actor: AnyActor, input: AuthorizeInput): Promise<{ decision: Decision; person: PersonFacts | null }> => {
-    assertMayAskAbout(actor, input.principal);
-    const now = input.context?.time ?? clock.now();
+  type Answered = { decision: Decision; person: PersonFacts | null };
+
+  /** The decision at `window.at`, with `window` narrowed to the moments it holds for (decision-memo.ts). */
+  const decideAt = async (gen: FactsGeneration, input: AuthorizeInput, now: Date, window: TimeWindow): Promise<Answered> => {
     const [person, resource] = await Promise.all([gen.person(input.principal), gen.resource(input.resource)]);
     const unknown = (reason: string, missing: string): Decision => ({
       decision: 'deny', reasons: [reason], policyIds: [], grantId: null, missing: [missing],
@@ -130,16 +135,29 @@ export function createAuthorizerService(deps: {
     });
     if (!person) return { decision: unknown(`unknown principal ${input.principal}`, 'a known person'), person };
     if (!resource) return { decision: unknown(`unknown resource ${input.resource}`, 'a known resource'), person };
+    narrowToGrants(person, resource.id, window);
     const grants = effectiveGrantsFor(person, resource.id, input.action, now);
     // Several grants (say, from two engagements) may cover the action; any one that the policies allow is enough.
     let first: Decision | null = null;
     for (const grant of grants) {
-      const d = await evaluateWith(gen, input, person, resource, grant, grant.engagementId, now);
+      const d = await evaluateWith(gen, input, person, resource, grant, grant.engagementId, now, window);
       if (d.decision === 'allow') return { decision: d, person };
       first ??= d;
     }
-    first ??= await evaluateWith(gen, input, person, resource, null, engagementForQuestion(person, resource.id), now);
+    first ??= await evaluateWith(gen, input, person, resource, null, engagementForQuestion(person, resource.id), now, window);
     return { decision: first, person };
+  };
+
+  const decide = async (gen: FactsGeneration, actor: AnyActor, input: AuthorizeInput): Promise<Answered> => {
+    assertMayAskAbout(actor, input.principal);
+    const now = input.context?.time ?? clock.now();
+    const key = questionKey(input);
+    const known = key === null ? null : recall(gen, key, now);
+    if (known) return known;
+    const window = openWindow(now.getTime());
+    const answered = await decideAt(gen, input, now, window);
+    if (key !== null) remember(gen, key, answered.decision, answered.person, window);
+    return answered;
   };
 
   const denials = createDenyRecorder({

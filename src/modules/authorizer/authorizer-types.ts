@@ -115,15 +115,29 @@ export const authorizeBatchSchema = z.object({
 export const batchResultSchema = z.object({ results: z.array(decisionSchema) });
 
 /**
+ * On a remembered decision (decision-memo.ts): its JSON up to `evaluatedAt`, written once. The copies
+ * handed out share every field but the time, which is written per answer.
+ */
+export const RENDERED_HEAD: unique symbol = Symbol('decision JSON up to evaluatedAt');
+
+/**
  * A decision as the JSON `decisionSchema` describes, written directly: the hot path of the API skips
  * the schema's generic encoder. Only the schema's fields, in its order (an allow-list like the schema).
  * @example decisionJson(decision) // '{"decision":"allow","reasons":[…],…,"evaluatedAt":"2026-03-02T10:00:00.000Z"}'
  */
-export function decisionJson(d: Decision): string {
+export function decisionJson(d: Decision & { [RENDERED_HEAD]?: string }): string {
+  return `${d[RENDERED_HEAD] ?? decisionJsonHead(d)},"evaluatedAt":${JSON.stringify(d.evaluatedAt)}}`;
+}
+
+/**
+ * The decision's JSON without its last field, `evaluatedAt`, and the closing brace.
+ * @example decisionJsonHead(decision) // '{"decision":"allow",…,"engagementId":null'
+ */
+export function decisionJsonHead(d: Decision): string {
   return JSON.stringify({
     decision: d.decision, reasons: d.reasons, policyIds: d.policyIds, grantId: d.grantId, missing: d.missing,
     principal: d.principal ? { id: d.principal.id, handle: d.principal.handle } : null,
     resource: d.resource ? { id: d.resource.id, name: d.resource.name } : null,
-    action: d.action, engagementId: d.engagementId, evaluatedAt: d.evaluatedAt,
-  });
+    action: d.action, engagementId: d.engagementId,
+  }).slice(0, -1);
 }

@@ -7,7 +7,8 @@
  * the epoch; a higher value than the cache's starts a new, empty generation. Data is always loaded
  * after the epoch was read, so it is at least as new as the generation it is stored in. A committed
  * revocation is therefore seen by the next decision in this process and in every other process on
- * the same PostgreSQL. Nothing cached depends on the time: expiry is checked on every decision.
+ * the same PostgreSQL. Nothing cached here depends on the time: expiry is checked on every decision.
+ * (Decisions themselves are remembered per generation, each for as long as it holds: decision-memo.ts.)
  *
  * How the epoch is known (a read on every decision on PostgreSQL, a notification on PGlite) is in
  * authz-epoch.ts; `begin()` lets the authorizer compute with the generation it has while the read

@@ -2,6 +2,7 @@ import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { generatedPolicies } from '../../../bench/authorizer/seed.ts';
+import { openWindow, within } from '../../core/time-window.ts';
 import { checkPolicyText, compilePolicySet, DEFAULT_POLICY_TEXT, evaluate, SCHEMA_TEXT, type CompiledPolicySet } from './cedar-engine.ts';
 import { cedarQuestion, type ContextFacts, type PrincipalFacts, type ResourceFacts } from './policy-entities.ts';
 
@@ -219,6 +220,26 @@ describe('trimming questions to what the policies read', () => {
       const whole = evaluate(set, q, { validate: true });
       const remembered = evaluate(set, q);
       expect({ decision: remembered.decision, determining: [...remembered.determining].sort() }).toEqual({ decision: whole.decision, determining: [...whole.determining].sort() });
+    }), { numRuns: Number(process.env.PALISADE_FUZZ_RUNS ?? 300) });
+  });
+
+  it('narrows a time window to moments with the same answer: between literals, to the second, or not at all', () => {
+    const text = `${DEFAULT_POLICY_TEXT}
+@id("window") forbid (principal, action == Palisade::Action::"write", resource) when { context.now >= 1790000000 && context.now < 1790003600 };
+@id("exact") forbid (principal, action == Palisade::Action::"admin", resource) when { context.now >= context.engagement.startsAt + 58400 };`;
+    const set = compiled(text);
+    const moment = fc.constantFrom(1_790_000_000, 1_790_003_600, 1_790_007_200).chain((c) => fc.integer({ min: (c - 3) * 1000, max: (c + 3) * 1000 }));
+    const edges = [1_790_000_000, 1_790_003_600, 1_790_007_200].flatMap((c) => [c * 1000 - 1, c * 1000, c * 1000 + 999, c * 1000 + 1000]);
+    fc.assert(fc.property(moment, fc.constantFrom('read', 'write', 'admin') as fc.Arbitrary<'read' | 'write' | 'admin'>, fc.double({ min: 0, max: 1, noNaN: true }), (at, a, x) => {
+      const engagement = { ...ctx.engagement!, startDate: '2026-09-21' };
+      const question = (ms: number) => cedarQuestion(a, alice, repo, { ...ctx, engagement, now: new Date(ms) });
+      const w = openWindow(at);
+      const answer = evaluate(set, question(at), { window: w });
+      if (a === 'read') expect([w.from, w.until]).toEqual([-Infinity, Infinity]);
+      if (a === 'admin') expect(w.until - w.from).toBe(1000);
+      // Every moment in the window, at the edges the policies can tell apart among them, answers alike.
+      const inside = [...edges, w.from, w.until - 1, Math.floor(w.from + x * (w.until - 1 - w.from))].filter((ms) => Number.isFinite(ms) && within(w, ms));
+      for (const ms of inside) expect(evaluate(set, question(ms), { validate: true }).decision).toBe(answer.decision);
     }), { numRuns: Number(process.env.PALISADE_FUZZ_RUNS ?? 300) });
   });
 

@@ -9,7 +9,8 @@ import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
 import type { CedarValueJson, DetailedError, EntityJson } from '@cedar-policy/cedar-wasm/nodejs';
-import { askSlice, collectReads, emptyReads, scopeOf, sliceFor, trim, type PolicyReads, type PolicyScope, type Slice } from './cedar-slices.ts';
+import type { TimeWindow } from '../../core/time-window.ts';
+import { askSlice, collectReads, emptyReads, narrowToSecond, narrowToSlice, scopeOf, sliceFor, trim, type PolicyReads, type PolicyScope, type Slice } from './cedar-slices.ts';
 
 // With Cedar and PGlite (two WASM modules) in one process, V8 in Node 20 aborts the process
 // ("unreachable code" in Deoptimizer::DoComputeBuiltinContinuation) when it lazily deoptimizes a
@@ -202,16 +203,19 @@ export interface CedarAnswer {
 /**
  * Evaluate one question against a compiled set: against its slice, trimmed, remembered (see
  * cedar-slices.ts). `validate`: against the whole set with the whole question, checked against the
- * schema, never remembered — for tests.
+ * schema, never remembered — for tests. `window` (around the moment the question's `context.now` was
+ * taken from) is narrowed to the moments at which the answer would be the same.
  * @example evaluate(set, question).decision // 'deny'
  */
-export function evaluate(set: CompiledPolicySet, q: CedarQuestion, opts: { validate?: boolean } = {}): CedarAnswer {
+export function evaluate(set: CompiledPolicySet, q: CedarQuestion, opts: { validate?: boolean; window?: TimeWindow } = {}): CedarAnswer {
   ensureSchema();
   if (opts.validate) {
+    if (opts.window) narrowToSecond(opts.window);
     const answer = cedar.statefulIsAuthorized({ ...q, preparsedPolicySetId: set.handle, preparsedSchemaName: SCHEMA_NAME, validateRequest: true });
     if (answer.type !== 'success') throw new Error(`Cedar could not evaluate the request: ${answer.errors.map((e) => e.message).join('; ')}`);
     return { decision: answer.response.decision, determining: answer.response.diagnostics.reason, errors: answer.response.diagnostics.errors.map((e) => ({ policyId: e.policyId, message: e.error.message })) };
   }
   const slice = sliceFor(set, q.action.id, q.principal.id, q.resource.id);
+  if (opts.window) narrowToSlice(slice, opts.window);
   return askSlice(slice, trim(q, slice.reads));
 }

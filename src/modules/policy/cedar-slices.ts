@@ -20,6 +20,7 @@
  */
 import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
 import type { CedarValueJson, EntityJson } from '@cedar-policy/cedar-wasm/nodejs';
+import { changeAt, type TimeWindow } from '../../core/time-window.ts';
 import type { CedarAnswer, CedarQuestion, CompiledPolicySet } from './cedar-engine.ts';
 
 /** What policies can read of a question. */
@@ -199,6 +200,12 @@ export function trim(q: CedarQuestion, reads: PolicyReads): CedarQuestion {
  * @example nowInterval([10, 20], 15) // '<1'; nowInterval([10, 20], 20) // '=1'
  */
 export function nowInterval(cuts: readonly number[], now: number): string {
+  const lo = cutsBelow(cuts, now);
+  return cuts[lo] === now ? `=${lo}` : `<${lo}`;
+}
+
+/** How many of the sorted `cuts` lie below `now` (a binary search). */
+function cutsBelow(cuts: readonly number[], now: number): number {
   let lo = 0;
   let hi = cuts.length;
   while (lo < hi) {
@@ -206,7 +213,40 @@ export function nowInterval(cuts: readonly number[], now: number): string {
     if (cuts[mid]! < now) lo = mid + 1;
     else hi = mid;
   }
-  return cuts[lo] === now ? `=${lo}` : `<${lo}`;
+  return lo;
+}
+
+/**
+ * Narrow `w` to the moments at which the slice gives the same answer to a question asked at `w.at`
+ * (the question's `context.now` being that moment in whole seconds): the same interval between its
+ * cuts, the same second when the answer depends on the exact second, any time when the slice does
+ * not read the time.
+ * @example narrowToSlice(slice, w)
+ */
+export function narrowToSlice(slice: Slice, w: TimeWindow): void {
+  if (!slice.reads.attributes.has('now') && !slice.reads.wholeContext) return;
+  const second = Math.floor(w.at / 1000);
+  const cuts = slice.nowCuts;
+  if (cuts) {
+    const lo = cutsBelow(cuts, second);
+    if (cuts[lo] !== second) {
+      // Strictly between two cuts: from the second after the one below to the one above.
+      if (lo > 0) changeAt(w, (cuts[lo - 1]! + 1) * 1000);
+      if (lo < cuts.length) changeAt(w, cuts[lo]! * 1000);
+      return;
+    }
+  }
+  narrowToSecond(w);
+}
+
+/**
+ * Narrow `w` to the second of `w.at`: for answers that depend on the exact second.
+ * @example narrowToSecond(w)
+ */
+export function narrowToSecond(w: TimeWindow): void {
+  const second = Math.floor(w.at / 1000);
+  changeAt(w, second * 1000);
+  changeAt(w, (second + 1) * 1000);
 }
 
 /**

@@ -1,5 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { computeReadiness, REQUIREMENTS, type ReadinessFacts } from './readiness-fns.ts';
+import { openWindow } from '../../core/time-window.ts';
+import { computeReadiness, narrowToReadiness, REQUIREMENTS, type ReadinessFacts } from './readiness-fns.ts';
 
 const now = new Date('2026-03-02T10:00:00Z');
 
@@ -107,5 +109,45 @@ describe('computeReadiness', () => {
     expect(computeReadiness(f, new Date('2027-01-01T00:00:00Z')).unmet).toEqual([
       { requirement: 'engagement_dates', message: 'The engagement "Checkout rewrite" ended on 2026-12-31; today is 2027-01-01.' },
     ]);
+  });
+});
+
+describe('narrowToReadiness', () => {
+  const DAY = 86_400_000;
+  const base = Date.parse('2026-03-02T00:00:00Z');
+  const instant = fc.integer({ min: base - 3 * DAY, max: base + 3 * DAY });
+
+  it('bounds a window in which the answer is the same at every moment (random expiries, dates and times)', () => {
+    fc.assert(fc.property(
+      fc.array(fc.option(instant, { nil: null }), { minLength: 2, maxLength: 2 }),
+      fc.integer({ min: -2, max: 2 }), fc.integer({ min: -2, max: 2 }),
+      instant, fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 5 }),
+      (expiries, startOffset, endOffset, at, fractions) => {
+        const f = ready();
+        f.engagement.startDate = new Date(base + startOffset * DAY).toISOString().slice(0, 10);
+        f.engagement.endDate = new Date(base + endOffset * DAY).toISOString().slice(0, 10);
+        f.training = f.training.map((t, i) => ({ ...t, expiresAt: expiries[i] === null ? null : new Date(expiries[i]!) }));
+        const w = openWindow(at);
+        narrowToReadiness(f, w);
+        // Never wider than the day: readiness messages name today.
+        expect(w.from).toBeGreaterThanOrEqual(Math.floor(at / DAY) * DAY);
+        expect(w.until).toBeLessThanOrEqual(Math.floor(at / DAY) * DAY + DAY);
+        const answer = computeReadiness(f, new Date(at));
+        for (const moment of [w.from, w.until - 1, ...fractions.map((x) => Math.floor(w.from + x * (w.until - 1 - w.from)))]) {
+          expect(computeReadiness(f, new Date(moment))).toEqual(answer);
+        }
+      },
+    ));
+  });
+
+  it('ends the window at a training expiry inside the day', () => {
+    const f = ready();
+    const expiry = Date.parse('2026-03-02T15:30:00Z');
+    f.training[1]!.expiresAt = new Date(expiry);
+    const w = openWindow(now.getTime());
+    narrowToReadiness(f, w);
+    expect(w).toEqual({ at: now.getTime(), from: Date.parse('2026-03-02T00:00:00Z'), until: expiry });
+    expect(computeReadiness(f, new Date(expiry - 1)).ready).toBe(true);
+    expect(computeReadiness(f, new Date(expiry)).ready).toBe(false);
   });
 });

@@ -3,6 +3,7 @@
  * developer on one engagement, every requirement that is not met, in plain words. Nothing is
  * granted while this list is not empty (request policy, approval, authorizer all call it).
  */
+import { changeAt, type TimeWindow } from '../../core/time-window.ts';
 import { utcDate } from '../engagements/engagement-fns.ts';
 
 export const REQUIREMENTS = [
@@ -122,4 +123,19 @@ export function computeReadiness(f: ReadinessFacts, now: Date): Readiness {
   }
 
   return { personId: f.person.id, handle: who, engagementId: e.id, ready: unmet.length === 0, unmet };
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Narrow `w` to the moments at which `computeReadiness(f, ·)` answers as it does at `w.at`. It reads
+ * the time only as today's UTC date and against training expiry, so the answer holds until the next
+ * midnight UTC or expiry. Keep this in step with computeReadiness (a property test compares them).
+ * @example const w = openWindow(now.getTime()); narrowToReadiness(facts, w);
+ */
+export function narrowToReadiness(f: ReadinessFacts, w: TimeWindow): void {
+  const midnight = Math.floor(w.at / DAY_MS) * DAY_MS;
+  changeAt(w, midnight);
+  changeAt(w, midnight + DAY_MS);
+  for (const t of f.training) if (t.expiresAt !== null) changeAt(w, t.expiresAt.getTime());
 }
