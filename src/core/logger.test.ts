@@ -51,3 +51,15 @@ describe('the logger', () => {
     expect(JSON.parse(lines[0]!).err).toMatchObject({ code: '23505', constraint: 'people_email_key', message: expect.stringContaining('people_email_key') });
   });
 });
+
+describe('the process logger', () => {
+  it('writes every line it was given before the process exits, even on an immediate process.exit', async () => {
+    const { execFile } = await import('node:child_process');
+    const child = new URL('./logger-exit-child.ts', import.meta.url).pathname;
+    const stdout = await new Promise<string>((resolve, reject) => {
+      execFile(process.execPath, ['--import', 'tsx', child, '5000'], { maxBuffer: 64 << 20 }, (err, out) => (err ? reject(err) : resolve(out)));
+    });
+    const lines = stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { i: number });
+    expect(lines.map((l) => l.i)).toEqual(Array.from({ length: 5000 }, (_, i) => i));
+  });
+});

@@ -32,6 +32,7 @@ import { installOpenApi, serveOpenApiDocument } from './openapi.ts';
 import { installInputGuard } from './input-guard.ts';
 import { installJsonBodyParser } from './json-body.ts';
 import { clientErrorHandler, frameworkErrorHandler, installProblemHandlers } from './problem.ts';
+import { OneLinePerRequest } from './request-log.ts';
 import { installSecurityHeaders } from './security-headers.ts';
 import './fastify-types.ts';
 
@@ -64,7 +65,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     // Requests rejected before routing (bad percent-encoding, garbled HTTP) still get problem+json.
     frameworkErrors: frameworkErrorHandler({ https: Boolean(opts.https) }),
     clientErrorHandler: clientErrorHandler({ https: Boolean(opts.https) }),
-    ...(opts.logger ? { loggerInstance: opts.logger } : { logger: false }),
+    ...(opts.logger ? { loggerInstance: opts.logger, logController: new OneLinePerRequest(opts.logger) } : { logger: false }),
   };
   // TLS 1.2 is the floor; Node negotiates 1.3 where the client can.
   const app = (
