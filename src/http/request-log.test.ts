@@ -11,7 +11,7 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 /** An application on the test's services whose logs land in `lines`, parsed. */
-async function loggedApp() {
+async function loggedApp(level = 'info') {
   const lines: Record<string, any>[] = [];
   const stream = new Writable({
     write(chunk: Buffer, _enc, done) {
@@ -19,7 +19,7 @@ async function loggedApp() {
       done();
     },
   });
-  const app = await buildApp({ services: t.services, logger: createLogger('info', stream) });
+  const app = await buildApp({ services: t.services, logger: createLogger(level, stream) });
   await app.ready();
   return { app, lines };
 }
@@ -43,6 +43,18 @@ describe('the request log', () => {
     const own = lines.filter((l) => l.reqId === 'req-one-line-2');
     expect(own.map((l) => [l.msg, l.res?.statusCode])).toEqual([['request completed', 401]]);
     expect(JSON.stringify(own)).not.toContain(t.adminToken.slice(4));
+    await app.close();
+  });
+});
+
+describe('the request log at debug level', () => {
+  it('also notes each arrival, before the request completes', async () => {
+    const { app, lines } = await loggedApp('debug');
+    await app.inject({ method: 'GET', url: '/healthz', headers: { 'x-request-id': 'req-debug-arrival' } });
+    expect(lines.filter((l) => l.reqId === 'req-debug-arrival').map((l) => [l.level, l.msg, l.req?.url])).toEqual([
+      [20, 'incoming request', '/healthz'],
+      [30, 'request completed', '/healthz'],
+    ]);
     await app.close();
   });
 });

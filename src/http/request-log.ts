@@ -9,9 +9,15 @@
 import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
 import { fixedShapeLogger, type Logger } from '../core/logger.ts';
 
+/** What the log says of a request: plain values only. */
+function requestFields(request: FastifyRequest) {
+  return { method: request.method, url: request.url, host: request.host, remoteAddress: request.ip, remotePort: request.socket?.remotePort };
+}
+
 /**
  * Logs each request once, as it completes ('request completed'; 'request errored' at error level,
- * with the error, through the full logger).
+ * with the error, through the full logger). At debug level, each arrival too ('incoming request'),
+ * for finding requests that never complete.
  * @example Fastify({ loggerInstance: logger, logController: new OneLinePerRequest(logger) })
  */
 export class OneLinePerRequest extends LogController {
@@ -22,7 +28,10 @@ export class OneLinePerRequest extends LogController {
     this.#lines = fixedShapeLogger(logger);
   }
 
-  override incomingRequest(): void {}
+  override incomingRequest(request: FastifyRequest): void {
+    if (this.isLogDisabled(request) || !this.#lines.isLevelEnabled('debug')) return;
+    this.#lines.debug({ reqId: request.id, req: requestFields(request) }, 'incoming request');
+  }
 
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
     if (this.isLogDisabled(request)) return;
@@ -33,7 +42,7 @@ export class OneLinePerRequest extends LogController {
     if (!this.#lines.isLevelEnabled('info')) return;
     this.#lines.info({
       reqId: request.id,
-      req: { method: request.method, url: request.url, host: request.host, remoteAddress: request.ip, remotePort: request.socket?.remotePort },
+      req: requestFields(request),
       res: { statusCode: reply.statusCode },
       responseTime: reply.elapsedTime,
     }, 'request completed');

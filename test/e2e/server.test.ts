@@ -88,7 +88,8 @@ beforeAll(async () => {
     busyPortAttempt = spawnPalisade(['serve', '--port', busyPort, '--data', firstStore.dataDir], firstStore.env);
     await busyPortAttempt.exited;
     holder.close();
-    return startPalisade(firstStore, { args: ['--log-level', 'info'] });
+    // Debug: the graceful-shutdown test waits for a request's arrival line.
+    return startPalisade(firstStore, { args: ['--log-level', 'debug'] });
   };
   [first, preset] = await Promise.all([
     startFirst(),
