@@ -113,5 +113,4 @@ console.log(JSON.stringify({
   cache: authz.cache.stats(),
   loadavg_1m: load.map((l) => Number(l.toFixed(2))),
 }, null, 2));
-await b.services.authorizer.close();
 await b.close();

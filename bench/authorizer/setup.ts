@@ -1,6 +1,7 @@
 /**
- * @module bench/authorizer/setup — a seeded Palisade for the authorizer benchmarks: PGlite in memory,
- * or a fresh database on the PostgreSQL server named by DATABASE_URL.
+ * @module bench/authorizer/setup — a seeded Palisade for the authorizer benchmarks: PGlite in memory
+ * (or in a data folder a real server can then be started on), or a fresh database on the PostgreSQL
+ * server named by DATABASE_URL.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,13 +28,19 @@ export interface Bench {
   services: Services;
   adminToken: string;
   seeded: Seeded;
-  /** A second application instance on the same database (PostgreSQL only), for cross-instance checks. */
+  /** The fresh database's URL (PostgreSQL only), for a second instance or a real server. */
   url: string | undefined;
+  /** Close the services and the connection (the data stays, for a real server to open). */
+  detach(): Promise<void>;
+  /** Detach, then drop the PostgreSQL database. */
   close(): Promise<void>;
 }
 
-/** @example const b = await setUp(); … await b.close(); */
-export async function setUp(): Promise<Bench> {
+/**
+ * `dataDir`: keep PGlite's data in `<dataDir>/db`, where `palisade serve --data <dataDir>` finds it.
+ * @example const b = await setUp(); … await b.close();
+ */
+export async function setUp(opts: { dataDir?: string } = {}): Promise<Bench> {
   const server = process.env.DATABASE_URL;
   let db: Database;
   let drop = async () => undefined as void;
@@ -44,10 +51,10 @@ export async function setUp(): Promise<Bench> {
     url = empty.url;
     drop = empty.drop;
   } else {
-    db = await openPglite(undefined);
+    db = await openPglite(opts.dataDir ? path.join(opts.dataDir, 'db') : undefined);
   }
   await migrate(db);
-  const services = createServices({ db, clock: systemClock, dataDir: mkdtempSync(path.join(tmpdir(), 'palisade-bench-')) });
+  const services = createServices({ db, clock: systemClock, dataDir: opts.dataDir ?? mkdtempSync(path.join(tmpdir(), 'palisade-bench-')) });
   const first = await bootstrapFirstAdmin(services, undefined);
   const t0 = performance.now();
   const seeded = await seed(services, new Date());
@@ -63,10 +70,17 @@ export async function setUp(): Promise<Bench> {
     for (const r of seeded.resources) await gen.resource(r.name);
     await gen.policies();
   };
+  let attached = true;
+  const detach = async () => {
+    if (!attached) return;
+    attached = false;
+    await services.authorizer.close();
+    await db.close();
+  };
   return {
-    db, dialect: db.dialect, services, adminToken: first!.token!, seeded, url, freshPolicies,
+    db, dialect: db.dialect, services, adminToken: first!.token!, seeded, url, freshPolicies, detach,
     close: async () => {
-      await db.close();
+      await detach();
       await drop();
     },
   };

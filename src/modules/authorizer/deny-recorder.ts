@@ -41,8 +41,13 @@ export interface DenyRecorder {
   close(): Promise<void>;
 }
 
-/** How long a journaled denial may wait for its group commit. */
-const FLUSH_MS = 50;
+/**
+ * How long a journaled denial may wait for its group commit. Each commit costs the database a fixed
+ * amount and wakes the audit sequencer and detection for a pass each; at 300 denials a second,
+ * commits every 200 ms instead of every 50 ms took the embedded database's share of a CPU for them
+ * from 31% to 22%. The denial is durable in the journal meanwhile; only its arrival in the log waits.
+ */
+const FLUSH_MS = 200;
 /** A group commit starts at once when this many are waiting; also the most rows one INSERT takes. */
 const MAX_BATCH = 1000;
 /** After a failed commit, the journal files are tried again this much later. */
