@@ -37,8 +37,10 @@ function bearerOf(header: string | undefined): string | null {
 
 export function installAuthentication(app: FastifyInstance, tokens: TokenService) {
   app.decorateRequest('actor', null);
+  app.decorateRequest('arrivedAt', 0);
 
   app.addHook('onRequest', async (request) => {
+    request.arrivedAt = performance.now();
     const config = request.routeOptions.config;
     if (config.public) return;
     // Unknown paths under /api are answered 401 before 404 so that routes are not enumerable.

@@ -11,6 +11,8 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     actor: Actor | null;
+    /** `performance.now()` when authentication began: before any read made for this request. */
+    arrivedAt: number;
   }
 }
 

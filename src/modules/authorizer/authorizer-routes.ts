@@ -38,7 +38,7 @@ export function registerAuthorizerRoutes(fastify: FastifyInstance, { authorizer 
         return value ? { value } : bySchema(data);
       };
     },
-  }, async (req) => authorizer.authorize(req.actor!, req.body));
+  }, async (req) => authorizer.authorize(req.actor!, req.body, { arrivedAt: req.arrivedAt }));
 
   app.post('/api/v1/authorize/batch', {
     config: { permission: 'authorize.check' },
@@ -51,5 +51,5 @@ export function registerAuthorizerRoutes(fastify: FastifyInstance, { authorizer 
     serializerCompiler: (def) => (def.httpStatus === '200'
       ? (r: { results: Decision[] }) => `{"results":[${r.results.map(decisionJson).join(',')}]}`
       : problemSerializer(def)),
-  }, async (req) => ({ results: await authorizer.authorizeMany(req.actor!, req.body.questions) }));
+  }, async (req) => ({ results: await authorizer.authorizeMany(req.actor!, req.body.questions, { arrivedAt: req.arrivedAt }) }));
 }

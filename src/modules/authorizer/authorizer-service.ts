@@ -24,15 +24,23 @@ import { effectiveGrantsFor, engagementForQuestion, failClosed, narrowToGrants, 
 import { questionKey, recall, remember } from './decision-memo.ts';
 import type { AuthorizeInput, Decision } from './authorizer-types.ts';
 
+export interface AskOptions {
+  /**
+   * When the question began to arrive (`performance.now()`; the HTTP layer stamps each request): a
+   * read of the authz epoch started since then — the one for the caller's token — will do.
+   */
+  arrivedAt?: number | undefined;
+}
+
 export interface AuthorizerService {
   /**
    * Answer one question. Gateways in this process call it with the system actor; people call it
    * through POST /api/v1/authorize (developers only about themselves).
    * @example const d = await services.authorizer.authorize(systemActor, { principal: 'alice', action: 'read', resource: 'payments/api', context: { sourceIp, gateway: 'git' } });
    */
-  authorize(actor: AnyActor, input: AuthorizeInput): Promise<Decision>;
+  authorize(actor: AnyActor, input: AuthorizeInput, opts?: AskOptions): Promise<Decision>;
   /** Answer several questions against one view of the facts (one epoch read, one audit transaction). */
-  authorizeMany(actor: AnyActor, inputs: AuthorizeInput[]): Promise<Decision[]>;
+  authorizeMany(actor: AnyActor, inputs: AuthorizeInput[], opts?: AskOptions): Promise<Decision[]>;
   /** The cache, for tests and the benchmark. */
   readonly cache: AuthzCache;
   /** Write journaled denials to the database now (tests; see deny-recorder.ts). */
@@ -195,12 +203,12 @@ export function createAuthorizerService(deps: {
     return answered;
   };
 
-  const authorizeMany: AuthorizerService['authorizeMany'] = async (actor, inputs) => {
+  const authorizeMany: AuthorizerService['authorizeMany'] = async (actor, inputs, opts) => {
     assertPermitted(actor, 'authorize.check');
     for (const input of inputs) assertMayAskAbout(actor, input.principal);
     // Decide with the facts in hand while the epoch read is on the wire; keep the answers only if
     // the read confirms those facts are current (nothing is recorded before that).
-    const { guess, confirm } = cache.begin();
+    const { guess, confirm } = cache.begin(opts?.arrivedAt);
     const speculated = guess ? await answerAll(guess, actor, inputs).catch(() => null) : null;
     const gen = await confirm;
     const answered = speculated && gen === guess ? speculated : await answerAll(gen, actor, inputs);
@@ -217,8 +225,8 @@ export function createAuthorizerService(deps: {
       await cache.close();
     },
     authorizeMany,
-    async authorize(actor, input) {
-      return (await authorizeMany(actor, [input]))[0]!;
+    async authorize(actor, input, opts) {
+      return (await authorizeMany(actor, [input], opts))[0]!;
     },
   };
 }

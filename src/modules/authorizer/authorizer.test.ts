@@ -207,6 +207,15 @@ describe('the cache', () => {
     expect(denied.map((d) => d.decision)).toEqual(Array(20).fill('deny'));
   });
 
+  it('decides an HTTP question with the epoch read made for its token: one read per request on PostgreSQL', async () => {
+    const { dev, repo } = await stagingReadGrant();
+    const body = { principal: dev.handle, action: 'read', resource: repo.name };
+    expect((await ask(t.adminToken, body)).json().decision).toBe('allow');
+    const before = t.services.authorizer.cache.stats().epochReads;
+    for (let i = 0; i < 5; i++) expect((await ask(t.adminToken, body)).json().decision).toBe('allow');
+    expect(t.services.authorizer.cache.stats().epochReads - before).toBe(t.database.db.dialect === 'pglite' ? 0 : 5);
+  });
+
   it('sees a new policy set at the next decision', async () => {
     const { dev, repo } = await stagingReadGrant();
     const question = { principal: dev.handle, action: 'read' as const, resource: repo.name };

@@ -41,9 +41,10 @@ export interface AuthzCache {
   /**
    * For deciding while the epoch read is in flight: `guess` is the generation in hand (null when
    * there is none), `confirm` the one that is current. Keep an answer computed with `guess` only
-   * when `confirm` resolves to the same object.
+   * when `confirm` resolves to the same object. `arrivedAt` (a `performance.now()` time): when the
+   * question began to arrive; an epoch read started since then will do (authz-epoch.ts `since`).
    */
-  begin(): { guess: FactsGeneration | null; confirm: Promise<FactsGeneration> };
+  begin(arrivedAt?: number): { guess: FactsGeneration | null; confirm: Promise<FactsGeneration> };
   /** Counters for tests and the benchmark. */
   stats(): { epoch: number; generations: number; loads: number; epochReads: number; notified: boolean };
   /** Release the connection the epoch is read on (PostgreSQL). */
@@ -118,10 +119,10 @@ export function createAuthzCache(deps: { db: Database; loadPolicies: (q: Queryab
     return generation;
   };
 
-  const begin: AuthzCache['begin'] = () => {
+  const begin: AuthzCache['begin'] = (arrivedAt) => {
     const known = epoch.known();
     if (known !== null && generation && generation.epoch >= known) return { guess: generation, confirm: Promise.resolve(generation) };
-    return { guess: generation, confirm: epoch.read().then(adopt) };
+    return { guess: generation, confirm: (arrivedAt === undefined ? epoch.read() : epoch.since(arrivedAt)).then(adopt) };
   };
 
   return {

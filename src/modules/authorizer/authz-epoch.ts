@@ -6,7 +6,10 @@
  * from another server arrives some time after its commit, so it cannot be trusted alone. Reads go
  * over a connection of their own, so that the query is on the wire at once while the decision is
  * computed (the authorizer computes speculatively and keeps the answer if the epoch did not move),
- * and questions that arrive while a read is in flight share the next read.
+ * and questions that arrive while a read is in flight share the next read. A request that already
+ * had the epoch read for its token after it arrived (auth/token-cache.ts) decides with that read
+ * (`since`): a revocation committed before the request began is seen either way, and one that
+ * commits while the request is still arriving overlaps it, so either answer is a right one.
  *
  * PGlite: one process. The bump sends NOTIFY palisade_authz, which PGlite delivers to our listener
  * (queued as a microtask while it parses the COMMIT's reply, so before the committing call's
@@ -20,6 +23,11 @@ export const AUTHZ_CHANNEL = 'palisade_authz';
 export interface EpochWatcher {
   /** The epoch, from a read that starts now or later (shared with others who asked meanwhile). */
   read(): Promise<number>;
+  /**
+   * The epoch from a read that started at `t` (a `performance.now()` time) or later: one already
+   * answered or on its way if there is one, else a new read.
+   */
+  since(t: number): Promise<number>;
   /** The epoch when it is certainly current without asking (PGlite, nothing notified since), else null. */
   known(): number | null;
   stats(): { reads: number; notified: boolean };
@@ -65,9 +73,15 @@ export function createEpochWatcher(db: Database): EpochWatcher {
       });
   };
 
+  // The latest answered read and when it started, for `since`.
+  let answered: { startedAt: number; epoch: number } | null = null;
+  let inFlightStartedAt = -Infinity;
+
   const readNow = (): Promise<number> => {
     ensureSession();
     reads += 1;
+    const startedAt = performance.now();
+    inFlightStartedAt = startedAt;
     // Cleared before the read: a notification arriving during it marks the next question to read again.
     // And nothing is known until the read answers: questions arriving meanwhile wait for a read too.
     changed = false;
@@ -75,6 +89,7 @@ export function createEpochWatcher(db: Database): EpochWatcher {
     const q: Queryable = session ?? db;
     return readEpoch(q).then((epoch) => {
       last = epoch;
+      if (!answered || startedAt >= answered.startedAt) answered = { startedAt, epoch };
       return epoch;
     });
   };
@@ -99,8 +114,15 @@ export function createEpochWatcher(db: Database): EpochWatcher {
     return queued;
   };
 
+  const since = (t: number): Promise<number> => {
+    if (answered && answered.startedAt >= t) return Promise.resolve(answered.epoch);
+    if (inFlight && inFlightStartedAt >= t) return inFlight;
+    return read();
+  };
+
   return {
     read,
+    since,
     known: () => (notified && !changed ? last : null),
     stats: () => ({ reads, notified }),
     async close() {
