@@ -24,6 +24,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Queryable } from '../../db/database.ts';
 import type { AuditService } from '../audit/audit-service.ts';
+import { parseRowLines, rowLines } from '../audit/audit-row-lines.ts';
 import type { AuditRow } from '../audit/audit-store.ts';
 import type { AuditEventInput } from '../audit/audit-types.ts';
 import type { AnyActor, RequestOrigin } from '../auth/actor.ts';
@@ -55,21 +56,6 @@ const MAX_BATCH = 1000;
 const RETRY_MS = 1000;
 
 const FILE = /^denials-(.+)-(\d+)-([0-9a-f]{12})-(\d+)\.jsonl$/;
-
-/** Rows of a journal file; a torn last line (a write cut short by a crash, never answered) is skipped. */
-function readJournal(path: string): AuditRow[] {
-  const rows: AuditRow[] = [];
-  for (const line of readFileSync(path, 'utf8').split('\n')) {
-    if (line === '') continue;
-    try {
-      const row = JSON.parse(line) as AuditRow & { occurredAt: string };
-      rows.push({ ...row, occurredAt: new Date(row.occurredAt) });
-    } catch {
-      // Only the last line can be torn, and its write never returned, so its deny was never answered.
-    }
-  }
-  return rows;
-}
 
 /** Whether process `pid` on this machine is running (a journal file of a live server is not ours to take). */
 function alive(pid: number): boolean {
@@ -177,7 +163,7 @@ function journaled(deps: {
     let firstError: unknown = null;
     for (const { path, rows } of files) {
       try {
-        await commitFile(path, rows ?? readJournal(path));
+        await commitFile(path, rows ?? parseRowLines(readFileSync(path, 'utf8')));
       } catch (err) {
         failed.push(path);
         firstError ??= err;
@@ -207,9 +193,7 @@ function journaled(deps: {
       const path = join(journalDir, `denials-${instance}-${++fileNo}.jsonl`);
       open = { path, fd: openSync(path, 'a', 0o600), rows: [] };
     }
-    let text = '';
-    for (const r of rows) text += `${JSON.stringify(r)}\n`;
-    const bytes = Buffer.from(text, 'utf8');
+    const bytes = Buffer.from(rowLines(rows), 'utf8');
     // One write; a short write (full disk) throws below, and the caller then does not answer.
     if (writeSync(open.fd, bytes) !== bytes.length) throw new Error('the denial journal could not be written in full');
     open.rows.push(...rows);
@@ -240,7 +224,7 @@ function journaled(deps: {
         const m = FILE.exec(name);
         if (!m || m[1] !== host || `${m[1]}-${m[2]}-${m[3]}` === instance || alive(Number(m[2]))) continue;
         const path = join(journalDir, name);
-        const rows = readJournal(path);
+        const rows = parseRowLines(readFileSync(path, 'utf8'));
         await commitFile(path, rows);
         count += rows.length;
       }

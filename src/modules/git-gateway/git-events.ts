@@ -4,12 +4,18 @@
  * retried, and if the database stays unreachable the event is appended to a spool file in the data folder and
  * written with the next event that gets through, or when the server starts again. Only a crash of the process
  * between the end of a response and the write can lose an event; the window is one database round trip.
+ *
+ * The event is prepared once, with its id, and every attempt and the spool write that same row; the log
+ * skips ids it already holds. So a retry after a commit whose answer was lost, or a spool drained again
+ * after a crash between its commit and its removal, writes the event once.
  */
 import { appendFile, mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Database } from '../../db/database.ts';
+import { parseRowLines, rowLines } from '../audit/audit-row-lines.ts';
 import type { AuditService } from '../audit/audit-service.ts';
+import type { AuditRow } from '../audit/audit-store.ts';
 import type { AnyActor, RequestOrigin } from '../auth/actor.ts';
 import type { AuditEventInput } from '../audit/audit-types.ts';
 
@@ -51,16 +57,16 @@ export function createGitEventRecorder(deps: {
   const inFlight = new Set<Promise<void>>();
   let draining: Promise<number> | null = null;
 
-  const write = (actor: AnyActor | RequestOrigin, event: AuditEventInput) =>
+  const write = (rows: AuditRow[]) =>
     db.transaction(async (tx) => {
-      await audit.record(tx, actor, event);
+      await audit.recordPrepared(tx, rows);
     });
 
   const drainSpool = async (): Promise<number> => {
     if (spoolFile === null) return 0;
     const taken = `${spoolFile}.draining`;
-    // A crash while draining leaves the taken file behind: drain it again (a crash after its events were
-    // written but before it was removed writes them twice — a duplicate, never a loss); never overwrite it.
+    // A crash while draining leaves the taken file behind: drain it again (its rows keep their ids, so
+    // those already written are skipped); never overwrite it.
     if (!existsSync(taken)) {
       try {
         await rename(spoolFile, taken);
@@ -68,34 +74,31 @@ export function createGitEventRecorder(deps: {
         return 0; // nothing spooled
       }
     }
-    const lines = (await readFile(taken, 'utf8')).split('\n').filter((l) => l.trim() !== '');
-    const items = lines.map((l) => JSON.parse(l) as { actor: AnyActor | RequestOrigin; event: AuditEventInput });
+    const rows = parseRowLines(await readFile(taken, 'utf8'));
     try {
-      await db.transaction(async (tx) => {
-        await audit.recordMany(tx, items);
-      });
+      await write(rows);
       await rm(taken, { force: true });
-      return items.length;
+      return rows.length;
     } catch (err) {
       // Put them back for the next attempt.
-      await appendFile(spoolFile, lines.map((l) => l + '\n').join(''));
+      await appendFile(spoolFile, rowLines(rows));
       await rm(taken, { force: true });
       throw err;
     }
   };
 
   const attempt = async (actor: AnyActor | RequestOrigin, event: AuditEventInput) => {
+    const row = audit.prepare(actor, event);
     for (let i = 0; ; i++) {
       try {
-        await write(actor, event);
+        await write([row]);
         break;
       } catch (err) {
         if (i >= RETRY_DELAYS_MS.length) {
           deps.onError?.(err, 'git event could not be recorded; spooled');
           if (spoolFile === null) return;
-          const spooled = { ...event, details: { ...event.details, spooledAt: new Date().toISOString() } };
           await mkdir(dirname(spoolFile), { recursive: true });
-          await appendFile(spoolFile, JSON.stringify({ actor, event: spooled }) + '\n');
+          await appendFile(spoolFile, rowLines([row]));
           return;
         }
         await sleep(RETRY_DELAYS_MS[i]!);
