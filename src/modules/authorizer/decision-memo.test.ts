@@ -4,6 +4,7 @@ import { newId } from '../../core/ids.ts';
 import { accessHelpers } from '../access/access.test-support.ts';
 import { systemActor } from '../auth/actor.ts';
 import { DEFAULT_POLICY_TEXT } from '../policy/cedar-engine.ts';
+import { seededRandom } from '../scanner/testing/random.ts';
 import { decisionJson, type AuthorizeInput } from './authorizer-types.ts';
 import { questionKey } from './decision-memo.ts';
 
@@ -17,16 +18,6 @@ afterAll(() => t.close());
 
 const HOUR = 3_600_000;
 const seconds = (ms: number) => Math.floor(ms / 1000);
-
-/** A deterministic PRNG (mulberry32), so a failure can be replayed. */
-function prng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let x = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('remembered decisions', () => {
   it('answer every question exactly as a fresh decision would, at every moment around every instant the time matters', async () => {
@@ -66,12 +57,13 @@ forbid (principal, action == Palisade::Action::"admin", resource) when { context
 
     // Every instant at which some answer changes, and moments just around each.
     const changes = [0, 2, 3, 4, 4.5, 5, 6, 10, 14, 16.5, 38].map((hours) => t0 + hours * HOUR);
-    const random = prng(7);
+    // Seeded, so a failure can be replayed.
+    const random = seededRandom(7);
     const moments = [
       ...changes.flatMap((c) => [c - 1000, c - 1, c, c + 1, c + 999]),
-      ...Array.from({ length: 40 }, () => t0 - HOUR + Math.floor(random() * 41 * HOUR)),
+      ...Array.from({ length: 40 }, () => t0 - HOUR + random.int(41 * HOUR)),
     ].sort((a, b) => a - b);
-    const shuffled = [...moments].sort(() => random() - 0.5);
+    const shuffled = [...moments].sort(() => random.next() - 0.5);
     const questions: AuthorizeInput[] = [
       ...(['read', 'write', 'admin'] as const).map((action) => ({ principal: dev.handle, action, resource: repo.name, context: { gateway: 'git' } })),
       { principal: dev.id, action: 'read', resource: repo.id, context: { sourceIp: '203.0.113.7', gateway: 'ssh' } },
